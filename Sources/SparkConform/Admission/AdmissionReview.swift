@@ -1,0 +1,94 @@
+/// An AdmissionReview that could not be understood: the HTTP layer answers
+/// 400 with this message.
+public struct AdmissionDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// Decoding of the AdmissionReview envelope and encoding of the response.
+public struct AdmissionReview: Sendable {
+    /// Echoed in the response (`admission.k8s.io/v1`, or `v1beta1`).
+    public var apiVersion: String
+    public var request: AdmissionRequest
+
+    static let supportedVersions = ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"]
+
+    public init(apiVersion: String = "admission.k8s.io/v1", request: AdmissionRequest) {
+        self.apiVersion = apiVersion
+        self.request = request
+    }
+
+    public static func decode(_ bytes: some Collection<UInt8>) throws(AdmissionDecodingError) -> AdmissionReview {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes)
+        } catch {
+            throw AdmissionDecodingError(message: "body is not valid JSON: \(error)")
+        }
+        return try decode(document)
+    }
+
+    public static func decode(_ document: JSONValue) throws(AdmissionDecodingError) -> AdmissionReview {
+        guard document.objectValue != nil else {
+            throw AdmissionDecodingError(message: "body must be a JSON object (an AdmissionReview), not \(document.typeName)")
+        }
+        guard document["kind"]?.stringValue == "AdmissionReview" else {
+            throw AdmissionDecodingError(message: "kind must be \"AdmissionReview\", got \(describe(document["kind"]))")
+        }
+        guard let apiVersion = document["apiVersion"]?.stringValue, supportedVersions.contains(apiVersion) else {
+            throw AdmissionDecodingError(
+                message: "apiVersion must be admission.k8s.io/v1 (or v1beta1), got \(describe(document["apiVersion"]))")
+        }
+        guard let request = document["request"], !request.isNull else {
+            throw AdmissionDecodingError(message: "AdmissionReview has no request")
+        }
+        guard request.objectValue != nil else {
+            throw AdmissionDecodingError(message: "request must be an object, not \(request.typeName)")
+        }
+        guard let uid = request["uid"]?.stringValue, !uid.isEmpty else {
+            throw AdmissionDecodingError(message: "request.uid is missing or not a string")
+        }
+        guard let kind = request["kind"], let kindName = kind["kind"]?.stringValue, let version = kind["version"]?.stringValue
+        else {
+            throw AdmissionDecodingError(message: "request.kind must have kind and version")
+        }
+        guard let operation = request["operation"]?.stringValue else {
+            throw AdmissionDecodingError(message: "request.operation is missing or not a string")
+        }
+        let object = request["object"].flatMap { $0.isNull ? nil : $0 }
+        return AdmissionReview(
+            apiVersion: apiVersion,
+            request: AdmissionRequest(
+                uid: uid,
+                kind: GroupVersionKind(group: kind["group"]?.stringValue ?? "", version: version, kind: kindName),
+                operation: operation,
+                namespace: request["namespace"]?.stringValue ?? "",
+                name: request["name"]?.stringValue ?? "",
+                object: object,
+                dryRun: request["dryRun"]?.boolValue ?? false,
+                username: request[path: ["userInfo", "username"]]?.stringValue))
+    }
+
+    private static func describe(_ value: JSONValue?) -> String {
+        guard let value else { return "nothing" }
+        if let string = value.stringValue { return "\"\(string)\"" }
+        return value.typeName
+    }
+
+    /// The response the apiserver expects: uid echoed, a patch only when non-empty.
+    public func response(_ decision: Decision) -> JSONValue {
+        var response = JSONObject([("uid", .string(request.uid)), ("allowed", .bool(true))])
+        if !decision.patch.isEmpty {
+            response["patchType"] = "JSONPatch"
+            response["patch"] = .string(Base64.encode(JSONWriter.bytes(PatchOperation.document(decision.patch))))
+        }
+        if !decision.warnings.isEmpty { response["warnings"] = .array(decision.warnings.map(JSONValue.string)) }
+        let annotations = decision.auditAnnotations
+        if !annotations.isEmpty {
+            response["auditAnnotations"] = .object(JSONObject(annotations.map { ($0.key, JSONValue.string($0.value)) }))
+        }
+        return .object(JSONObject([
+            ("apiVersion", .string(apiVersion)), ("kind", "AdmissionReview"), ("response", .object(response)),
+        ]))
+    }
+}

@@ -1,0 +1,29 @@
+extension JSONValue {
+    /// Reads or writes a nested member by object keys. Writing creates missing
+    /// (or null) intermediate objects; writing nil removes the member.
+    public subscript(path path: [String]) -> JSONValue? {
+        get {
+            var current: JSONValue? = self
+            for key in path { current = current?[key] }
+            return current
+        }
+        set { set(path[...], newValue) }
+    }
+
+    private mutating func set(_ path: ArraySlice<String>, _ newValue: JSONValue?) {
+        guard let key = path.first else {
+            self = newValue ?? .null
+            return
+        }
+        var object = objectValue ?? JSONObject()
+        if path.count == 1 {
+            object[key] = newValue
+        } else {
+            var child = object[key] ?? .null
+            object[key] = .null  // release the reference so the child is edited in place
+            child.set(path.dropFirst(), newValue)
+            object[key] = child
+        }
+        self = .object(object)
+    }
+}

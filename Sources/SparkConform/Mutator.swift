@@ -1,0 +1,145 @@
+/// The decision for one admission request: the patch, and everything needed
+/// to explain it (warnings, audit annotations, each rule's outcome).
+public struct Decision: Sendable {
+    public var patch: [PatchOperation] = []
+    /// Why nothing was evaluated (not a Spark pod, UPDATE, opted out…); nil when the rules ran.
+    public var reason: String?
+    public var outcomes: [RuleOutcome] = []
+    public var warnings: [String] = []
+    public var mode: Policy.Mode = .enforce
+    public var role: SparkRole?
+    public var appID: String?
+    public var podName = ""
+    /// The patch that enforce mode would send; equal to `patch` in enforce mode.
+    public var wouldPatch: [PatchOperation] = []
+
+    public var conflicts: [Conflict] { outcomes.flatMap(\.conflicts) }
+
+    /// Keys without `/`, at most 63 characters: the apiserver prefixes them
+    /// with the webhook's name and writes them into the cluster audit log.
+    public var auditAnnotations: [(key: String, value: String)] {
+        guard reason == nil else { return [] }
+        var annotations: [(String, String)] = [("mode", mode.rawValue)]
+        for status in [RuleOutcome.Status.applied, .satisfied, .skipped] {
+            let rules = outcomes.filter { $0.status == status }.map(\.rule.rawValue)
+            if !rules.isEmpty { annotations.append(("rules-\(status.rawValue)", rules.joined(separator: ","))) }
+        }
+        if !conflicts.isEmpty { annotations.append(("conflicts", conflicts.map(\.summary).joined(separator: "; "))) }
+        return annotations.map { (key: $0.0, value: $0.1) }
+    }
+}
+
+/// The one decision path shared by `/mutate`, `/preview` and the CLI, so
+/// that what a user previews is byte for byte what the cluster gets.
+public enum Mutator {
+    /// The rules, in the order they run.
+    public static let rules: [any PodRule] = [
+        ZoneColocationRule(), AppIsolationRule(), NodeLifecycleRule(), LocalDirsRule(), ServiceAccountRule(),
+    ]
+
+    /// Admission warnings must stay short; the apiserver truncates long ones.
+    public static let maximumWarningLength = 119
+
+    public static func decide(_ request: AdmissionRequest, policy: Policy) -> Decision {
+        var decision = Decision()
+        decision.mode = policy.mode
+        guard request.operation == "CREATE" else {
+            decision.reason = "operation \(request.operation) is not mutated"
+            return decision
+        }
+        guard request.kind.kind == GroupVersionKind.pod.kind, request.kind.group.isEmpty else {
+            decision.reason = "\(request.kind.description) is not a Pod"
+            return decision
+        }
+        guard let object = request.object, object.objectValue != nil else {
+            decision.reason = "request has no pod object"
+            decision.warnings = ["spark-conform: request for a pod carried no object; allowed unchanged"]
+            return decision
+        }
+        let namespace = request.namespace.isEmpty ? (PodView(object).namespace ?? "") : request.namespace
+        return decide(pod: object, namespace: namespace, policy: policy)
+    }
+
+    public static func decide(pod object: JSONValue, namespace: String, policy basePolicy: Policy) -> Decision {
+        let pod = PodView(object)
+        var decision = Decision()
+        decision.podName = pod.displayName
+        decision.role = pod.role
+        decision.appID = pod.appID
+        let policy = basePolicy.resolved(forNamespace: namespace)
+        decision.mode = policy.mode
+        guard let role = pod.role else {
+            decision.reason = "not a Spark pod (no \(SparkLabels.role) label of driver or executor)"
+            return decision
+        }
+        guard policy.covers(namespace: namespace) else {
+            decision.reason = "namespace \(namespace) is not covered by the policy"
+            return decision
+        }
+        var skippedByAnnotation: Set<RuleID> = []
+        if let skip = pod.annotation(OptOutAnnotations.skip), skip == "true" {
+            guard policy.allowPodOptOut else {
+                decision.warnings.append(clip("spark-conform: pod opt-out annotations are disabled by policy; ignored"))
+                return run(pod: object, role: role, namespace: namespace, policy: policy, skipped: [], into: decision)
+            }
+            decision.reason = "pod opted out with \(OptOutAnnotations.skip)"
+            return decision
+        }
+        if let list = pod.annotation(OptOutAnnotations.skipRules) {
+            let names = list.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+            let unknown = names.filter { RuleID(rawValue: $0) == nil }
+            if !unknown.isEmpty {
+                decision.warnings.append(clip("spark-conform: unknown rule in \(OptOutAnnotations.skipRules): \(unknown.joined(separator: ","))"))
+            }
+            if policy.allowPodOptOut {
+                skippedByAnnotation = Set(names.compactMap(RuleID.init(rawValue:)))
+            } else {
+                decision.warnings.append(clip("spark-conform: pod opt-out annotations are disabled by policy; ignored"))
+            }
+        }
+        return run(pod: object, role: role, namespace: namespace, policy: policy, skipped: skippedByAnnotation, into: decision)
+    }
+
+    private static func run(
+        pod object: JSONValue, role: SparkRole, namespace: String, policy: Policy, skipped: Set<RuleID>,
+        into decision: Decision
+    ) -> Decision {
+        var decision = decision
+        let context = RuleContext(
+            original: PodView(object), role: role, appID: PodView(object).appID, namespace: namespace, policy: policy)
+        var draft = object
+        for rule in rules {
+            if !policy.isEnabled(rule.id) {
+                decision.outcomes.append(RuleOutcome(rule: rule.id, status: .skipped, reason: "disabled by policy"))
+            } else if skipped.contains(rule.id) {
+                decision.outcomes.append(
+                    RuleOutcome(rule: rule.id, status: .skipped, reason: "pod opted out with \(OptOutAnnotations.skipRules)"))
+            } else {
+                decision.outcomes.append(rule.apply(to: &draft, context: context))
+            }
+        }
+        decision.wouldPatch = PatchBuilder.operations(from: object, to: draft)
+        decision.warnings += decision.conflicts.map { clip("spark-conform: " + $0.summary) }
+        switch policy.mode {
+        case .enforce:
+            decision.patch = decision.wouldPatch
+        case .audit:
+            let applied = decision.outcomes.filter { $0.status == .applied }.map(\.rule.rawValue)
+            if !applied.isEmpty {
+                decision.warnings.append(clip("spark-conform audit mode: would apply \(applied.joined(separator: ","))"))
+            }
+        }
+        return decision
+    }
+
+    static func clip(_ warning: String) -> String {
+        guard warning.count > maximumWarningLength else { return warning }
+        return String(warning.prefix(maximumWarningLength - 1)) + "…"
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

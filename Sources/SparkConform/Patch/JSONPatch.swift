@@ -1,0 +1,83 @@
+/// Applies RFC 6902 patches. The webhook itself never needs this (the
+/// apiserver applies its patch); preview uses it to show the patched pod.
+public enum JSONPatch {
+    public struct ApplyError: Error, Equatable, Sendable, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    public static func apply(_ operations: [PatchOperation], to document: JSONValue) throws(ApplyError) -> JSONValue {
+        var result = document
+        for operation in operations {
+            try apply(operation, to: &result)
+        }
+        return result
+    }
+
+    private static func apply(_ operation: PatchOperation, to document: inout JSONValue) throws(ApplyError) {
+        guard let last = operation.path.tokens.last else {
+            switch operation.kind {
+            case .add, .replace: document = operation.value ?? .null
+            case .remove: throw ApplyError(message: "cannot remove the document root")
+            }
+            return
+        }
+        try edit(&document, tokens: operation.path.tokens.dropLast()[...], path: operation.path) { (parent: inout JSONValue) throws(ApplyError) in
+            switch parent {
+            case .object(var object):
+                switch operation.kind {
+                case .add: object[last] = operation.value ?? .null
+                case .replace:
+                    guard object[last] != nil else { throw ApplyError(message: "replace of missing member \(operation.path)") }
+                    object[last] = operation.value ?? .null
+                case .remove:
+                    guard object[last] != nil else { throw ApplyError(message: "remove of missing member \(operation.path)") }
+                    object[last] = nil
+                }
+                parent = .object(object)
+            case .array(var array):
+                if operation.kind == .add, last == "-" {
+                    array.append(operation.value ?? .null)
+                } else {
+                    guard let index = Int(last), index >= 0,
+                        index < array.count || (operation.kind == .add && index == array.count)
+                    else { throw ApplyError(message: "index out of range at \(operation.path)") }
+                    switch operation.kind {
+                    case .add: array.insert(operation.value ?? .null, at: index)
+                    case .replace: array[index] = operation.value ?? .null
+                    case .remove: array.remove(at: index)
+                    }
+                }
+                parent = .array(array)
+            default:
+                throw ApplyError(message: "parent of \(operation.path) is a \(parent.typeName)")
+            }
+        }
+    }
+
+    private static func edit(
+        _ value: inout JSONValue, tokens: ArraySlice<String>, path: JSONPointer,
+        _ body: (inout JSONValue) throws(ApplyError) -> Void
+    ) throws(ApplyError) {
+        guard let first = tokens.first else { return try body(&value) }
+        switch value {
+        case .object(var object):
+            guard var child = object[first] else { throw ApplyError(message: "missing parent for \(path)") }
+            object[first] = .null
+            try edit(&child, tokens: tokens.dropFirst(), path: path, body)
+            object[first] = child
+            value = .object(object)
+        case .array(var array):
+            guard let index = Int(first), array.indices.contains(index) else {
+                throw ApplyError(message: "missing parent for \(path)")
+            }
+            var child = array[index]
+            array[index] = .null
+            try edit(&child, tokens: tokens.dropFirst(), path: path, body)
+            array[index] = child
+            value = .array(array)
+        default:
+            throw ApplyError(message: "missing parent for \(path)")
+        }
+    }
+}

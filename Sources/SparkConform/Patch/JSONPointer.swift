@@ -1,0 +1,51 @@
+/// RFC 6901 JSON Pointer, built from unescaped reference tokens.
+public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
+    public let tokens: [String]
+
+    public init(_ tokens: [String]) { self.tokens = tokens }
+
+    public static let root = JSONPointer([])
+
+    public func appending(_ token: String) -> JSONPointer { JSONPointer(tokens + [token]) }
+
+    /// `~` becomes `~0` before `/` becomes `~1`, so `~1` in a key stays distinct from `/`.
+    public static func escape(_ token: String) -> String {
+        guard token.contains("~") || token.contains("/") else { return token }
+        var escaped = ""
+        escaped.reserveCapacity(token.utf8.count + 2)
+        for character in token {
+            switch character {
+            case "~": escaped += "~0"
+            case "/": escaped += "~1"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    public var description: String {
+        tokens.map { "/" + Self.escape($0) }.joined()
+    }
+
+    public enum ParseError: Error, Equatable { case missingLeadingSlash, invalidEscape(String) }
+
+    public init(parsing text: String) throws(ParseError) {
+        guard !text.isEmpty else { self.tokens = []; return }
+        guard text.hasPrefix("/") else { throw .missingLeadingSlash }
+        var tokens: [String] = []
+        for raw in text.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            var token = ""
+            var iterator = raw.makeIterator()
+            while let character = iterator.next() {
+                guard character == "~" else { token.append(character); continue }
+                switch iterator.next() {
+                case "0": token.append("~")
+                case "1": token.append("/")
+                default: throw .invalidEscape(String(raw))
+                }
+            }
+            tokens.append(token)
+        }
+        self.tokens = tokens
+    }
+}

@@ -1,0 +1,46 @@
+/// Derives one JSON Patch from the pod as received and the pod after every
+/// rule ran. Rules only edit a draft; computing the patch once, at the end,
+/// is what guarantees that several rules touching one parent
+/// (`/spec/affinity`) never add the same path twice, and that an absent
+/// parent is created by a single `add` of the whole object.
+public enum PatchBuilder {
+    public static func operations(from original: JSONValue, to modified: JSONValue) -> [PatchOperation] {
+        var operations: [PatchOperation] = []
+        diff(original, modified, at: .root, into: &operations)
+        return operations
+    }
+
+    private static func diff(
+        _ original: JSONValue, _ modified: JSONValue, at path: JSONPointer, into operations: inout [PatchOperation]
+    ) {
+        guard original != modified else { return }
+        switch (original, modified) {
+        case (.object(let before), .object(let after)):
+            // Removals first (a volume source swapped in place: remove emptyDir, add hostPath).
+            for member in before.members where after[member.key] == nil {
+                operations.append(.remove(path.appending(member.key)))
+            }
+            for member in after.members {
+                if let previous = before[member.key] {
+                    diff(previous, member.value, at: path.appending(member.key), into: &operations)
+                } else {
+                    operations.append(.add(path.appending(member.key), member.value))
+                }
+            }
+        case (.array(let before), .array(let after)):
+            let common = min(before.count, after.count)
+            for index in 0..<common {
+                diff(before[index], after[index], at: path.appending(String(index)), into: &operations)
+            }
+            if after.count > before.count {
+                for element in after[before.count...] { operations.append(.add(path.appending("-"), element)) }
+            } else {
+                for index in (after.count..<before.count).reversed() {
+                    operations.append(.remove(path.appending(String(index))))
+                }
+            }
+        default:
+            operations.append(.replace(path, modified))
+        }
+    }
+}

@@ -1,0 +1,12 @@
+/// Label and annotation keys this webhook reads.
+public enum SparkLabels {
+    public static let role = "spark-role"
+    /// The application id: unique per application (unlike `spark-app-name`).
+    public static let appSelector = "spark-app-selector"
+    public static let executorID = "spark-exec-id"
+}
+
+public enum OptOutAnnotations {
+    public static let skip = "spark-conform.io/skip"
+    public static let skipRules = "spark-conform.io/skip-rules"
+}

@@ -1,0 +1,75 @@
+/// The embedded default policy, written out with comments. `spark-conform
+/// policy default` prints it; loading it gives exactly `Policy()`.
+public enum DefaultPolicy {
+    public static let yaml = """
+        # spark-conform policy. Every field is optional: what is left out keeps
+        # the value shown here (the embedded default, after the AWS blog
+        # "Spark on EKS best practices").
+
+        # enforce: patch pods. audit: compute and report, patch nothing.
+        mode: enforce
+
+        namespaces:
+          include: []            # empty: every namespace
+          exclude: [kube-system]
+
+        # Pods may opt out with the annotations spark-conform.io/skip: "true"
+        # and spark-conform.io/skip-rules: "app-isolation,local-dirs".
+        allowPodOptOut: true
+
+        rules:
+          # Executors in the driver's Availability Zone (no cross-AZ shuffle).
+          zone-colocation:
+            enabled: true
+            strength: required   # required | preferred
+            weight: 100          # used when preferred
+            topologyKey: topology.kubernetes.io/zone
+
+          # An executor never shares a node with another application's executors.
+          app-isolation:
+            enabled: true
+            strength: required
+            weight: 100
+            topologyKey: kubernetes.io/hostname
+
+          # Driver on on-demand capacity, executors on Spot.
+          node-lifecycle:
+            enabled: true
+            preset: eksctl       # eksctl | eks-managed | karpenter | custom
+            # labelKey, onDemandValue, spotValue override the preset
+            # (custom needs all three). eksctl's preset:
+            labelKey: node-lifecycle
+            onDemandValue: on-demand
+            spotValue: spot
+            spotToleration: {key: spot, value: "true", effect: NoSchedule}   # null: none
+            preferSpot: false    # executors prefer Spot, fall back to on-demand
+            preferSpotWeight: 100
+            override: false      # replace a user's conflicting nodeSelector value
+
+          # Spark's emptyDir local dirs become hostPath volumes on NVMe, made
+          # writable for the Spark user by an init container.
+          local-dirs:
+            enabled: true
+            roles: [executor]
+            hostPaths: [/pv-disks/local]   # assigned round-robin
+            uid: 185
+            gid: 185
+            initContainer:
+              image: public.ecr.aws/docker/library/busybox:1.36
+              resources:
+                requests: {cpu: 10m, memory: 16Mi}
+                limits: {cpu: 100m, memory: 64Mi}
+
+          # IRSA: pods on the namespace default service account get this one.
+          service-account:
+            enabled: true
+            roles: [driver, executor]
+            name: spark
+            roleArn: null        # set to inject the IRSA env and token volume
+            region: null
+
+        # Per namespace: mode, serviceAccount, roleArn, region, rules: {<rule>: false}
+        namespaceOverrides: {}
+
+        """
+}

@@ -1,0 +1,28 @@
+/// An executor never shares a node with another application's executors,
+/// so one job's disk and network load does not slow another's.
+public struct AppIsolationRule: PodRule {
+    public let id = RuleID.appIsolation
+
+    public init() {}
+
+    public func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome {
+        let settings = context.policy.appIsolation
+        guard context.role == .executor else { return skipped("applies to executors only") }
+        guard let appID = context.appID else { return skipped("pod has no \(SparkLabels.appSelector) label") }
+        guard LabelSyntax.isValidValue(appID) else {
+            return skipped("\(SparkLabels.appSelector) '\(appID)' is not a valid label value")
+        }
+        let selector: JSONValue = [
+            "matchExpressions": [
+                ["key": .string(SparkLabels.appSelector), "operator": "NotIn", "values": [.string(appID)]],
+                ["key": .string(SparkLabels.role), "operator": "In", "values": [.string(SparkRole.executor.rawValue)]],
+            ]
+        ]
+        let term = AffinityTerms.podTerm(selector: selector, topologyKey: settings.topologyKey)
+        let added = AffinityTerms.ensurePodAffinityTerm(
+            term, kind: "podAntiAffinity", strength: settings.strength, weight: settings.weight, in: &pod)
+        return added
+            ? applied("\(settings.strength.rawValue) podAntiAffinity to other applications' executors by \(settings.topologyKey)")
+            : satisfied("pod already has the podAntiAffinity term")
+    }
+}
