@@ -50,6 +50,12 @@ public struct Policy: Sendable, Equatable {
         public var key: String
         public var value: String
         public var effect: String
+
+        public init(key: String, value: String, effect: String) {
+            self.key = key
+            self.value = value
+            self.effect = effect
+        }
     }
 
     /// Node label presets, by how the nodes are provisioned.

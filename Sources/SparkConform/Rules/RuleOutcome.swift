@@ -14,6 +14,14 @@ public struct Conflict: Sendable, Equatable {
     public let policyValue: String
     public let resolution: Resolution
 
+    public init(rule: RuleID, field: String, podValue: String, policyValue: String, resolution: Resolution) {
+        self.rule = rule
+        self.field = field
+        self.podValue = podValue
+        self.policyValue = policyValue
+        self.resolution = resolution
+    }
+
     /// One line, short enough for an admission warning.
     public var summary: String {
         switch resolution {

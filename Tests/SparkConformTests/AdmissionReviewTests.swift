@@ -1,0 +1,69 @@
+import SparkConform
+import Testing
+
+@Suite struct AdmissionReviewTests {
+    static func review(_ object: JSONValue, operation: String = "CREATE", kind: String = "Pod") -> JSONValue {
+        [
+            "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+            "request": [
+                "uid": "705ab4f5-6393-11e8-b7cc-42010a800002",
+                "kind": ["group": "", "version": "v1", "kind": .string(kind)],
+                "resource": ["group": "", "version": "v1", "resource": "pods"],
+                "namespace": "spark", "operation": .string(operation), "object": object,
+                "userInfo": ["username": "system:serviceaccount:spark:spark"],
+            ],
+        ]
+    }
+
+    @Test func responseEchoesUIDAndCarriesBase64Patch() throws {
+        let pod = try Fixture.pod("spark-3.5.3-executor-basic")
+        let review = try AdmissionReview.decode(JSONWriter.bytes(Self.review(pod)))
+        #expect(review.request.username == "system:serviceaccount:spark:spark")
+        let decision = Mutator.decide(review.request, policy: Policy())
+        let response = review.response(decision)
+        #expect(response["apiVersion"] == "admission.k8s.io/v1")
+        #expect(response["kind"] == "AdmissionReview")
+        #expect(response[path: ["response", "uid"]] == "705ab4f5-6393-11e8-b7cc-42010a800002")
+        #expect(response[path: ["response", "allowed"]] == true)
+        #expect(response[path: ["response", "patchType"]] == "JSONPatch")
+        let encoded = try #require(response[path: ["response", "patch"]]?.stringValue)
+        let patch = try JSONParser.parse(try #require(Base64.decode(encoded)))
+        #expect(patch == PatchOperation.document(decision.patch))
+        let keys = try #require(response[path: ["response", "auditAnnotations"]]?.objectValue?.keys)
+        for key in keys {
+            #expect(key.count <= 63 && !key.contains("/"))
+        }
+    }
+
+    @Test func emptyPatchHasNoPatchType() throws {
+        let pod = try Fixture.pod("spark-3.5.3-executor-basic")
+        let review = try AdmissionReview.decode(Self.review(pod, operation: "UPDATE"))
+        let response = review.response(Mutator.decide(review.request, policy: Policy()))
+        #expect(response[path: ["response", "patchType"]] == nil)
+        #expect(response[path: ["response", "patch"]] == nil)
+        #expect(response[path: ["response", "allowed"]] == true)
+    }
+
+    @Test func nonPodObjectIsAllowedUnchanged() throws {
+        let review = try AdmissionReview.decode(Self.review(["kind": "ConfigMap"], kind: "ConfigMap"))
+        let decision = Mutator.decide(review.request, policy: Policy())
+        #expect(decision.patch.isEmpty)
+        #expect(decision.reason == "v1/ConfigMap is not a Pod")
+    }
+
+    @Test(arguments: [
+        ("[]", "must be a JSON object"),
+        (#"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1"}"#, "has no request"),
+        (#"{"kind":"Pod","apiVersion":"v1"}"#, "kind must be \"AdmissionReview\""),
+        (#"{"kind":"AdmissionReview","apiVersion":"v2","request":{}}"#, "apiVersion must be"),
+        (#"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"kind":{}}}"#, "request.uid"),
+        ("{not json", "not valid JSON"),
+    ])
+    func badEnvelopesSayWhatIsWrong(body: String, message: String) {
+        #expect {
+            _ = try AdmissionReview.decode(Array(body.utf8))
+        } throws: { error in
+            (error as? AdmissionDecodingError)?.message.contains(message) == true
+        }
+    }
+}
