@@ -58,7 +58,7 @@ import Testing
         #expect(
             mutation.paths.filter { !$0.contains("volumes") && !$0.contains("initContainers") } == [
                 "add /spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution",
-                "add /spec/affinity/podAntiAffinity", "add /spec/nodeSelector/node-lifecycle", "add /spec/tolerations/-",
+                "add /spec/affinity/podAntiAffinity", "add /spec/tolerations/-", "add /spec/nodeSelector/node-lifecycle",
             ])
         let affinity = try #require(mutation.patched[path: ["spec", "affinity"]])
         #expect(affinity["nodeAffinity"] == userNodeAffinity)
