@@ -1,0 +1,44 @@
+import Hummingbird
+import HummingbirdHTTP2
+import Logging
+import NIOCore
+import NIOSSL
+import SparkConform
+
+/// Everything `serve` needs, resolved from flags and environment.
+public struct ServerConfiguration: Sendable {
+    public var host = "0.0.0.0"
+    public var port = 8443
+    public var certificateFile: String
+    public var keyFile: String
+    public var minimumTLSVersion: TLSFiles.MinimumVersion = .tls12
+    /// The apiserver caps objects near 1.5 MB; an UPDATE carries two of them.
+    public var maximumBodyBytes = 4 * 1024 * 1024
+
+    public init(certificateFile: String, keyFile: String) {
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+    }
+}
+
+/// The HTTPS server: TLS 1.2+, ALPN h2 and http/1.1 on one port.
+public enum WebhookServer {
+    public static func makeApplication(
+        configuration: ServerConfiguration,
+        policies: PolicyStore,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let pair = try TLSFiles.load(certificateFile: configuration.certificateFile, keyFile: configuration.keyFile)
+        let tls = TLSFiles.serverConfiguration(pair, minimumVersion: configuration.minimumTLSVersion)
+        let router = Router()
+        WebhookRoutes(policies: policies, maximumBodyBytes: configuration.maximumBodyBytes).register(on: router)
+        return Application(
+            router: router,
+            server: try .http2Upgrade(tlsConfiguration: tls),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: onServerRunning,
+            logger: logger)
+    }
+}

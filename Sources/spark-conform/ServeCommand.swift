@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import SparkConform
+import SparkConformCertificates
+import SparkConformServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the webhook over HTTPS (generates a development certificate when none is given).")
+
+    @Option(help: "Port to listen on (env SPARK_CONFORM_PORT; default 8443).")
+    var port: Int?
+
+    @Option(help: "Address to bind (env SPARK_CONFORM_HOST; default 0.0.0.0).")
+    var host: String?
+
+    @Option(help: "Policy YAML file (env SPARK_CONFORM_POLICY; default: the embedded policy).")
+    var policy: String?
+
+    @Option(name: .customLong("tls-cert-file"), help: "PEM certificate chain (env SPARK_CONFORM_TLS_CERT_FILE).")
+    var tlsCertFile: String?
+
+    @Option(name: .customLong("tls-key-file"), help: "PEM private key (env SPARK_CONFORM_TLS_KEY_FILE).")
+    var tlsKeyFile: String?
+
+    @Option(name: .customLong("tls-min-version"), help: "Lowest TLS version: 1.2 or 1.3 (env SPARK_CONFORM_TLS_MIN_VERSION).")
+    var tlsMinVersion: String?
+
+    @Option(help: "Largest request body in bytes (env SPARK_CONFORM_MAX_BODY_BYTES; default 4 MiB).")
+    var maxBodyBytes: Int?
+
+    @Option(help: "Directory for the generated development certificate (default certs/dev).")
+    var devCertDir = "certs/dev"
+
+    @Option(help: "Service name and namespace for the development certificate's DNS names.")
+    var serviceName = "spark-conform"
+
+    @Option(help: "Namespace of the service, for the development certificate.")
+    var serviceNamespace = "spark-conform"
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SPARK_CONFORM_LOG_LEVEL).")
+    var logLevel: String?
+
+    func run() async throws {
+        let levelName = Environment.value(logLevel, "SPARK_CONFORM_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw ValidationError("--log-level '\(levelName)' is not one of: trace, debug, info, notice, warning, error, critical")
+        }
+        var logger = Logger(label: "spark-conform")
+        logger.logLevel = level
+
+        let loadedPolicy: Policy
+        if let path = Environment.value(policy, "SPARK_CONFORM_POLICY") {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot read policy file \(path): \(error.localizedDescription)")
+            }
+            do {
+                loadedPolicy = try PolicyLoader.load(yaml: text)
+            } catch {
+                throw ValidationError("policy \(path) \(error)")
+            }
+            logger.info("policy loaded", metadata: ["file": "\(path)"])
+        } else {
+            loadedPolicy = Policy()
+            logger.info("using the embedded default policy")
+        }
+
+        let certificateFile = Environment.value(tlsCertFile, "SPARK_CONFORM_TLS_CERT_FILE")
+        let keyFile = Environment.value(tlsKeyFile, "SPARK_CONFORM_TLS_KEY_FILE")
+        var configuration: ServerConfiguration
+        switch (certificateFile, keyFile) {
+        case let (certificate?, key?):
+            configuration = ServerConfiguration(certificateFile: certificate, keyFile: key)
+        case (nil, nil):
+            let identity = CertificateGenerator.Identity(serviceName: serviceName, namespace: serviceNamespace)
+            let files = try DevelopmentCertificate.ensure(in: devCertDir, identity: identity, logger: logger)
+            configuration = ServerConfiguration(certificateFile: files.certificate, keyFile: files.key)
+        default:
+            throw ValidationError("--tls-cert-file and --tls-key-file go together: give both or neither")
+        }
+        if let port = Environment.value(port.map(String.init), "SPARK_CONFORM_PORT") {
+            guard let number = Int(port), (0...65535).contains(number) else { throw ValidationError("port '\(port)' is not 0-65535") }
+            configuration.port = number
+        }
+        if let host = Environment.value(host, "SPARK_CONFORM_HOST") { configuration.host = host }
+        if let version = Environment.value(tlsMinVersion, "SPARK_CONFORM_TLS_MIN_VERSION") {
+            guard let parsed = TLSFiles.MinimumVersion(rawValue: version) else {
+                throw ValidationError("--tls-min-version '\(version)' is not 1.2 or 1.3")
+            }
+            configuration.minimumTLSVersion = parsed
+        }
+        if let limit = Environment.value(maxBodyBytes.map(String.init), "SPARK_CONFORM_MAX_BODY_BYTES") {
+            guard let bytes = Int(limit), bytes > 0 else { throw ValidationError("max body bytes '\(limit)' is not a positive number") }
+            configuration.maximumBodyBytes = bytes
+        }
+
+        do {
+            let app = try WebhookServer.makeApplication(
+                configuration: configuration, policies: PolicyStore(loadedPolicy), logger: logger)
+            // runService stops accepting on SIGTERM/SIGINT and lets in-flight requests finish.
+            try await app.runService()
+        } catch let error as TLSFiles.LoadError {
+            throw ValidationError(error.description)
+        }
+    }
+}
