@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Pure: no I/O, no clock, no globals.
@@ -63,10 +64,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "SparkConformTestSupport",
+            dependencies: ["SparkConform"],
+            path: "Tests/SparkConformTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "SparkConformTests",
-            dependencies: ["SparkConform"],
-            resources: [.copy("Fixtures")],
+            dependencies: ["SparkConform", "SparkConformTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -83,9 +89,12 @@ let package = Package(
                 "SparkConform",
                 "SparkConformServer",
                 "SparkConformCertificates",
+                "SparkConformTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -1,4 +1,5 @@
 import SparkConform
+import SparkConformTestSupport
 import Testing
 
 @Suite struct AdmissionReviewTests {

@@ -1,4 +1,5 @@
 import SparkConform
+import SparkConformTestSupport
 import Testing
 
 /// The cases that break admission webhooks in the field, one test each.

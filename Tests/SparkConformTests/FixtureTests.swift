@@ -1,4 +1,5 @@
 import SparkConform
+import SparkConformTestSupport
 import Testing
 
 /// The four real Spark 3.5.3 pods through the default policy, asserted on the patched pod.

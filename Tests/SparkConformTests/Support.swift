@@ -1,19 +1,7 @@
 import Foundation
 import SparkConform
+import SparkConformTestSupport
 import Testing
-
-/// Real pods captured from Spark, copied from the shared fixtures.
-enum Fixture {
-    static let names = [
-        "spark-3.5.3-driver-basic", "spark-3.5.3-executor-basic",
-        "spark-3.5.3-driver-hostpath", "spark-3.5.3-executor-hostpath",
-    ]
-
-    static func pod(_ name: String) throws -> JSONValue {
-        let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures"))
-        return try JSONParser.parse(Array(try Data(contentsOf: url)))
-    }
-}
 
 /// The result of running the webhook on a pod, with the patch applied.
 struct Mutation {

@@ -1,0 +1,84 @@
+import AsyncHTTPClient
+import NIOHTTP1
+import SparkConform
+import SparkConformServer
+import SparkConformTestSupport
+import Testing
+
+/// Each bad request gets its status and a message that names the problem,
+/// and the server keeps serving afterwards.
+@Suite struct BadInputTests {
+    static let limit = 64 * 1024
+
+    func expectFailure(_ reply: TestServer.Reply, status: Int, saying message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(reply.status == status, sourceLocation: sourceLocation)
+        let json = reply.json
+        #expect(json?["kind"] == "Status", sourceLocation: sourceLocation)
+        #expect(json?["code"] == .int(status), sourceLocation: sourceLocation)
+        let text = json?["message"]?.stringValue ?? ""
+        #expect(text.contains(message), "message was: \(text)", sourceLocation: sourceLocation)
+    }
+
+    @Test(arguments: [TestServer.WireProtocol.http1, .http2])
+    func badRequestsAreAnsweredAndServerKeepsServing(version: TestServer.WireProtocol) async throws {
+        try await TestServer.withServer(configure: { $0.maximumBodyBytes = Self.limit }) { server in
+            try await server.withClient(version) { client in
+                let pod = try Fixture.pod("spark-3.5.3-executor-basic")
+                let good = JSONWriter.bytes(Reviews.review(pod))
+
+                let wrongMethod = try await server.send(client, .GET)
+                expectFailure(wrongMethod, status: 405, saying: "GET is not allowed on /mutate; use POST")
+                #expect(wrongMethod.headers["Allow"].first == "POST")
+
+                expectFailure(
+                    try await server.send(client, contentType: "text/plain", body: good), status: 415,
+                    saying: "Content-Type must be application/json, got 'text/plain'")
+                expectFailure(
+                    try await server.send(client, contentType: nil, body: good), status: 415, saying: "got none")
+
+                let huge = JSONWriter.bytes(Reviews.review(pod.with(["metadata", "annotations"], ["big": .string(String(repeating: "x", count: Self.limit))])))
+                expectFailure(try await server.send(client, body: huge), status: 413, saying: "exceeds the limit of \(Self.limit) bytes")
+
+                expectFailure(try await server.send(client, body: Array("{\"kind\": ".utf8)), status: 400, saying: "body is not valid JSON")
+                expectFailure(
+                    try await server.send(client, body: Array(#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}"#.utf8)),
+                    status: 400, saying: "AdmissionReview has no request")
+                expectFailure(try await server.send(client, body: []), status: 400, saying: "empty document")
+
+                // A non-Pod object is allowed unchanged.
+                let configMap = try await server.send(client, body: JSONWriter.bytes(Reviews.review(["kind": "ConfigMap"], uid: "cm", kind: "ConfigMap")))
+                #expect(configMap.status == 200)
+                #expect(configMap.json?[path: ["response", "uid"]] == "cm")
+                #expect(configMap.json?[path: ["response", "allowed"]] == true)
+                #expect(configMap.json?[path: ["response", "patch"]] == nil)
+
+                // A pod request without an object is allowed, with a warning that says so.
+                let empty = try await server.send(client, body: JSONWriter.bytes(Reviews.review(nil, uid: "none")))
+                #expect(empty.status == 200)
+                #expect(empty.json?[path: ["response", "warnings"]]?.arrayValue?.first?.stringValue?.contains("carried no object") == true)
+
+                // Still serving.
+                let after = try await server.send(client, body: good)
+                #expect(after.status == 200)
+                #expect(after.json?[path: ["response", "patchType"]] == "JSONPatch")
+            }
+        }
+    }
+
+    @Test func unknownPathIs404() async throws {
+        try await TestServer.withServer { server in
+            try await server.withClient(.http1) { client in
+                let reply = try await server.send(client, path: "/validate", body: [])
+                #expect(reply.status == 404)
+            }
+        }
+    }
+}
+
+extension JSONValue {
+    func with(_ path: [String], _ value: JSONValue?) -> JSONValue {
+        var copy = self
+        copy[path: path] = value
+        return copy
+    }
+}

@@ -1,0 +1,133 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import ServiceLifecycle
+import SparkConform
+import SparkConformCertificates
+import SparkConformServer
+import Testing
+
+/// A real webhook server on a loopback port, with a freshly generated CA
+/// and certificate on disk, and clients that verify against that CA.
+struct TestServer {
+    let port: Int
+    let directory: URL
+    let caFile: String
+
+    static let serviceDNSName = "spark-conform.spark-conform.svc"
+
+    static func withServer(
+        policy: Policy = Policy(),
+        configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: (TestServer) async throws -> Void
+    ) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("spark-conform-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let generated = try CertificateGenerator.generate(for: .init(), now: Date())
+        let caFile = directory.appendingPathComponent("ca.crt").path
+        let certificateFile = directory.appendingPathComponent("tls.crt").path
+        let keyFile = directory.appendingPathComponent("tls.key").path
+        try generated.caCertificatePEM.write(toFile: caFile, atomically: true, encoding: .utf8)
+        try generated.certificatePEM.write(toFile: certificateFile, atomically: true, encoding: .utf8)
+        try generated.privateKeyPEM.write(toFile: keyFile, atomically: true, encoding: .utf8)
+
+        var configuration = ServerConfiguration(certificateFile: certificateFile, keyFile: keyFile)
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        configure(&configuration)
+        var logger = Logger(label: "test-server")
+        logger.logLevel = .warning
+
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = try WebhookServer.makeApplication(
+            configuration: configuration, policies: PolicyStore(policy), logger: logger,
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            })
+        // Stopped the way SIGTERM stops it: a graceful shutdown of the service group.
+        let services = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            do {
+                try await body(TestServer(port: port, directory: directory, caFile: caFile))
+            } catch {
+                await services.triggerGracefulShutdown()
+                throw error
+            }
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+        }
+    }
+
+    enum WireProtocol { case http1, http2 }
+
+    /// A client that trusts only the generated CA; the server name is resolved to loopback.
+    func withClient(
+        _ version: WireProtocol, caFile: String? = nil, maximumTLS: TLSVersion? = nil,
+        _ body: (HTTPClient) async throws -> Void
+    ) async throws {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .file(caFile ?? self.caFile)
+        tls.certificateVerification = .fullVerification
+        if let maximumTLS { tls.maximumTLSVersion = maximumTLS }
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.httpVersion = version == .http1 ? .http1Only : .automatic
+        configuration.dnsOverride = [Self.serviceDNSName: "127.0.0.1"]
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            try await body(client)
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
+    func url(_ path: String, host: String = "127.0.0.1") -> String { "https://\(host):\(port)\(path)" }
+
+    struct Reply {
+        let status: Int
+        let version: HTTPVersion
+        let headers: HTTPHeaders
+        let body: [UInt8]
+
+        var json: JSONValue? { try? JSONParser.parse(body) }
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    func send(
+        _ client: HTTPClient, _ method: HTTPMethod = .POST, path: String = "/mutate", host: String = "127.0.0.1",
+        contentType: String? = "application/json", body: [UInt8]? = nil, timeout: TimeAmount = .seconds(10)
+    ) async throws -> Reply {
+        var request = HTTPClientRequest(url: url(path, host: host))
+        request.method = method
+        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await client.execute(request, timeout: timeout)
+        let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
+        return Reply(status: Int(response.status.code), version: response.version, headers: response.headers, body: Array(bytes.readableBytesView))
+    }
+}
+
+enum Reviews {
+    static func review(
+        _ object: JSONValue?, uid: String = UUID().uuidString, operation: String = "CREATE", kind: String = "Pod"
+    ) -> JSONValue {
+        var request: JSONValue = [
+            "uid": .string(uid), "kind": ["group": "", "version": "v1", "kind": .string(kind)],
+            "resource": ["group": "", "version": "v1", "resource": "pods"],
+            "namespace": "spark", "operation": .string(operation),
+            "userInfo": ["username": "system:serviceaccount:spark:spark"],
+        ]
+        if let object { request[path: ["object"]] = object }
+        return ["apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": request]
+    }
+}
