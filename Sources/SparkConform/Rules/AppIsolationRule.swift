@@ -7,10 +7,10 @@ public struct AppIsolationRule: PodRule {
 
     public func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome {
         let settings = context.policy.appIsolation
-        guard context.role == .executor else { return skipped("applies to executors only") }
-        guard let appID = context.appID else { return skipped("pod has no \(SparkLabels.appSelector) label") }
-        guard LabelSyntax.isValidValue(appID) else {
-            return skipped("\(SparkLabels.appSelector) '\(appID)' is not a valid label value")
+        let appID: String
+        switch executorAppID(context) {
+        case .success(let id): appID = id
+        case .failure(let skip): return skip.outcome
         }
         let selector: JSONValue = [
             "matchExpressions": [

@@ -11,9 +11,7 @@ public struct LocalDirsRule: PodRule {
 
     public func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome {
         let settings = context.policy.localDirs
-        guard settings.roles.contains(context.role) else {
-            return skipped("policy applies it to \(settings.roles.sorted().map(\.rawValue).joined(separator: ", ")) pods only")
-        }
+        if let skip = skippedForRole(settings.roles, context) { return skip }
         var volumes = pod[path: ["spec", "volumes"]]?.arrayValue ?? []
         var changes: [String] = []
         var notes: [String] = []

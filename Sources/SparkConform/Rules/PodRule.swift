@@ -27,10 +27,35 @@ extension PodRule {
         RuleOutcome(rule: id, status: .skipped, reason: reason)
     }
 
+    /// The skip outcome when the policy limits this rule to other roles.
+    func skippedForRole(_ roles: Set<SparkRole>, _ context: RuleContext) -> RuleOutcome? {
+        roles.contains(context.role)
+            ? nil : skipped("policy applies it to \(roles.sorted().map(\.rawValue).joined(separator: ", ")) pods only")
+    }
+
+    /// The application id an executor's affinity terms select on, or why there is none usable.
+    func executorAppID(_ context: RuleContext) -> Result<String, RuleOutcomeSkip> {
+        guard context.role == .executor else { return .failure(RuleOutcomeSkip(skipped("applies to executors only"))) }
+        guard let appID = context.appID else {
+            return .failure(RuleOutcomeSkip(skipped("pod has no \(SparkLabels.appSelector) label")))
+        }
+        // An invalid value in a selector would make the apiserver reject the pod.
+        guard LabelSyntax.isValidValue(appID) else {
+            return .failure(RuleOutcomeSkip(skipped("\(SparkLabels.appSelector) '\(appID)' is not a valid label value")))
+        }
+        return .success(appID)
+    }
+
     /// Applied when anything changed, satisfied otherwise.
     func outcome(changes: [String], satisfiedReason: String, conflicts: [Conflict] = []) -> RuleOutcome {
         changes.isEmpty
             ? satisfied(satisfiedReason, conflicts: conflicts)
             : applied(changes.joined(separator: "; "), conflicts: conflicts)
     }
+}
+
+/// A rule's early exit, carried through `Result`.
+struct RuleOutcomeSkip: Error {
+    let outcome: RuleOutcome
+    init(_ outcome: RuleOutcome) { self.outcome = outcome }
 }

@@ -10,9 +10,7 @@ public struct ServiceAccountRule: PodRule {
 
     public func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome {
         let settings = context.policy.serviceAccount
-        guard settings.roles.contains(context.role) else {
-            return skipped("policy applies it to \(settings.roles.sorted().map(\.rawValue).joined(separator: ", ")) pods only")
-        }
+        if let skip = skippedForRole(settings.roles, context) { return skip }
         var changes: [String] = []
         var notes: [String] = []
         // Kubernetes falls back from serviceAccountName to the deprecated serviceAccount, then to "default".

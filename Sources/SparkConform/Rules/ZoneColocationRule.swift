@@ -7,10 +7,10 @@ public struct ZoneColocationRule: PodRule {
 
     public func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome {
         let settings = context.policy.zoneColocation
-        guard context.role == .executor else { return skipped("applies to executors only") }
-        guard let appID = context.appID else { return skipped("pod has no \(SparkLabels.appSelector) label") }
-        guard LabelSyntax.isValidValue(appID) else {
-            return skipped("\(SparkLabels.appSelector) '\(appID)' is not a valid label value")
+        let appID: String
+        switch executorAppID(context) {
+        case .success(let id): appID = id
+        case .failure(let skip): return skip.outcome
         }
         // A required term with no driver pod to match would leave the executor Pending forever.
         if settings.strength == .required, !context.original.hasDriverPodOwner {
