@@ -21,6 +21,18 @@ public struct JSONParser {
         return try parser.parseDocument()
     }
 
+    /// Several JSON values one after another (JSON Lines, or concatenated documents).
+    public static func parseSequence(_ bytes: [UInt8]) throws(JSONParseError) -> [JSONValue] {
+        var parser = JSONParser(bytes: bytes)
+        var values: [JSONValue] = []
+        parser.skipWhitespace()
+        while parser.position < bytes.count {
+            values.append(try parser.parseValue(depth: 0))
+            parser.skipWhitespace()
+        }
+        return values
+    }
+
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8))
     }

@@ -1,0 +1,75 @@
+import Yams
+
+/// Reads a stream of documents, YAML or JSON, into JSON values. JSON input is
+/// read by `JSONParser` so number text survives exactly; everything else by
+/// the YAML parser with YAML 1.2 core-schema types.
+public enum DocumentReader {
+    public struct ReadError: Error, Equatable, Sendable, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    public static func read(_ text: String) throws(ReadError) -> [JSONValue] {
+        let trimmed = text.drop { $0.isWhitespace }
+        guard !trimmed.isEmpty else { throw ReadError(message: "input is empty") }
+        if trimmed.first == "{" || trimmed.first == "[" {
+            do {
+                return try JSONParser.parseSequence(Array(text.utf8))
+            } catch {
+                // Flow-style YAML also starts with { or [; fall through to YAML before giving up.
+                if let documents = try? readYAML(text) { return documents }
+                throw ReadError(message: "input is not valid JSON: \(error)")
+            }
+        }
+        return try readYAML(text)
+    }
+
+    private static func readYAML(_ text: String) throws(ReadError) -> [JSONValue] {
+        var documents: [JSONValue] = []
+        do {
+            for node in try Yams.compose_all(yaml: text) {
+                documents.append(try convert(node))
+            }
+        } catch let error as ReadError {
+            throw error
+        } catch {
+            let detail = String("\(error)".reversed().drop { $0.isNewline }.reversed())
+            throw ReadError(message: "input is not valid YAML: \(detail)")
+        }
+        return documents
+    }
+
+    private static func convert(_ node: Node) throws(ReadError) -> JSONValue {
+        switch node {
+        case .scalar(let scalar):
+            switch node.tagName {
+            case .null: return .null
+            case .bool: return .bool(node.bool ?? false)
+            case .int:
+                guard let value = node.int else { return .string(scalar.string) }
+                return .int(value)
+            case .float:
+                guard let value = node.float, value.isFinite else {
+                    throw ReadError(message: "line \(node.mark?.line ?? 0): \(scalar.string) is not a JSON number")
+                }
+                return .number("\(value)")
+            default: return .string(scalar.string)
+            }
+        case .sequence(let sequence):
+            var array: [JSONValue] = []
+            for element in sequence { array.append(try convert(element)) }
+            return .array(array)
+        case .mapping(let mapping):
+            var object = JSONObject()
+            for (key, value) in mapping {
+                guard case .scalar(let keyScalar) = key else {
+                    throw ReadError(message: "line \(key.mark?.line ?? 0): mapping keys must be strings")
+                }
+                object[keyScalar.string] = try convert(value)
+            }
+            return .object(object)
+        case .alias:
+            throw ReadError(message: "line \(node.mark?.line ?? 0): YAML aliases are not supported")
+        }
+    }
+}
