@@ -3,6 +3,7 @@ import HummingbirdHTTP2
 import Logging
 import NIOCore
 import NIOSSL
+import ServiceLifecycle
 import SparkConform
 
 /// Everything `serve` needs, resolved from flags and environment.
@@ -14,6 +15,9 @@ public struct ServerConfiguration: Sendable {
     public var minimumTLSVersion: TLSFiles.MinimumVersion = .tls12
     /// The apiserver caps objects near 1.5 MB; an UPDATE carries two of them.
     public var maximumBodyBytes = 4 * 1024 * 1024
+    /// The policy file to watch for changes; nil runs the given policy for good.
+    public var policyFile: String?
+    public var policyReloadInterval: Duration = .seconds(2)
 
     public init(certificateFile: String, keyFile: String) {
         self.certificateFile = certificateFile
@@ -23,21 +27,36 @@ public struct ServerConfiguration: Sendable {
 
 /// The HTTPS server: TLS 1.2+, ALPN h2 and http/1.1 on one port.
 public enum WebhookServer {
+    /// `policyText` is the policy file's content as loaded, so the watcher
+    /// only reacts to a real change.
     public static func makeApplication(
         configuration: ServerConfiguration,
         policies: PolicyStore,
+        policyText: String = "",
+        metrics: WebhookMetrics = WebhookMetrics(),
+        audit: LineWriter = .standardOutput,
         logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let pair = try TLSFiles.load(certificateFile: configuration.certificateFile, keyFile: configuration.keyFile)
+        metrics.certificateExpires(atEpochSeconds: pair.notValidAfter.timeIntervalSince1970)
         let tls = TLSFiles.serverConfiguration(pair, minimumVersion: configuration.minimumTLSVersion)
         let router = Router()
-        WebhookRoutes(policies: policies, maximumBodyBytes: configuration.maximumBodyBytes).register(on: router)
+        WebhookRoutes(
+            policies: policies, metrics: metrics, audit: audit, maximumBodyBytes: configuration.maximumBodyBytes
+        ).register(on: router)
+        var services: [any Service] = []
+        if let file = configuration.policyFile {
+            services.append(PolicyWatcher(
+                path: file, initialContent: policyText, interval: configuration.policyReloadInterval,
+                store: policies, metrics: metrics, logger: logger))
+        }
         return Application(
             router: router,
             server: try .http2Upgrade(tlsConfiguration: tls),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            services: services,
             onServerRunning: onServerRunning,
             logger: logger)
     }

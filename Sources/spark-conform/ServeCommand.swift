@@ -44,32 +44,39 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SPARK_CONFORM_LOG_LEVEL).")
     var logLevel: String?
 
+    @Option(help: "Append the policy audit log (JSON lines) to this file instead of stdout (env SPARK_CONFORM_AUDIT_LOG).")
+    var auditLog: String?
+
+    @Option(help: "Seconds between checks of the policy file for changes (default 2).")
+    var policyReloadInterval: Double = 2
+
     func run() async throws {
         let levelName = Environment.value(logLevel, "SPARK_CONFORM_LOG_LEVEL") ?? "info"
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ValidationError("--log-level '\(levelName)' is not one of: trace, debug, info, notice, warning, error, critical")
         }
-        var logger = Logger(label: "spark-conform")
-        logger.logLevel = level
-
-        let loadedPolicy: Policy
-        if let path = Environment.value(policy, "SPARK_CONFORM_POLICY") {
-            let text: String
-            do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
-            } catch {
-                throw ValidationError("cannot read policy file \(path): \(error.localizedDescription)")
-            }
-            do {
-                loadedPolicy = try PolicyLoader.load(yaml: text)
-            } catch {
-                throw ValidationError("policy \(path) \(error)")
-            }
-            logger.info("policy loaded", metadata: ["file": "\(path)"])
-        } else {
-            loadedPolicy = Policy()
-            logger.info("using the embedded default policy")
+        guard policyReloadInterval > 0 else { throw ValidationError("--policy-reload-interval must be positive") }
+        // Operational logs are JSON lines on stderr; the audit log goes to stdout or its file.
+        LoggingSystem.bootstrap { label in
+            var handler = JSONLogHandler(label: label)
+            handler.logLevel = level
+            return handler
         }
+        let logger = Logger(label: "spark-conform")
+        let audit: LineWriter
+        if let path = Environment.value(auditLog, "SPARK_CONFORM_AUDIT_LOG") {
+            do {
+                audit = try LineWriter(appendingTo: path)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        } else {
+            audit = .standardOutput
+        }
+
+        let policyFile = Environment.value(policy, "SPARK_CONFORM_POLICY")
+        let (loadedPolicy, policyText) = try PolicyFile.load(policyFile)
+        logger.info(policyFile == nil ? "using the embedded default policy" : "policy loaded", metadata: ["file": "\(policyFile ?? "")"])
 
         let certificateFile = Environment.value(tlsCertFile, "SPARK_CONFORM_TLS_CERT_FILE")
         let keyFile = Environment.value(tlsKeyFile, "SPARK_CONFORM_TLS_KEY_FILE")
@@ -89,6 +96,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.port = number
         }
         if let host = Environment.value(host, "SPARK_CONFORM_HOST") { configuration.host = host }
+        configuration.policyFile = policyFile
+        configuration.policyReloadInterval = .milliseconds(Int(policyReloadInterval * 1000))
         if let version = Environment.value(tlsMinVersion, "SPARK_CONFORM_TLS_MIN_VERSION") {
             guard let parsed = TLSFiles.MinimumVersion(rawValue: version) else {
                 throw ValidationError("--tls-min-version '\(version)' is not 1.2 or 1.3")
@@ -102,7 +111,8 @@ struct ServeCommand: AsyncParsableCommand {
 
         do {
             let app = try WebhookServer.makeApplication(
-                configuration: configuration, policies: PolicyStore(loadedPolicy), logger: logger)
+                configuration: configuration, policies: PolicyStore(loadedPolicy), policyText: policyText,
+                audit: audit, logger: logger)
             // runService stops accepting on SIGTERM/SIGINT and lets in-flight requests finish.
             try await app.runService()
         } catch let error as TLSFiles.LoadError {

@@ -27,9 +27,12 @@ public enum DocumentReader {
     private static func readYAML(_ text: String) throws(ReadError) -> [JSONValue] {
         var documents: [JSONValue] = []
         do {
-            for node in try Yams.compose_all(yaml: text) {
+            var stream = try Yams.compose_all(yaml: text)
+            while let node = stream.next() {
                 documents.append(try convert(node))
             }
+            // The stream stops at a parse error and keeps it rather than throwing.
+            if let error = stream.error { throw error }
         } catch let error as ReadError {
             throw error
         } catch {

@@ -1,0 +1,74 @@
+import Metrics
+import Prometheus
+import SparkConform
+
+/// Prometheus metrics through swift-metrics, on a registry of our own (no
+/// process-wide bootstrap, so several servers can live in one test process).
+/// Every series is created up front: counting on the hot path is one atomic add.
+public final class WebhookMetrics: Sendable {
+    public enum RequestOutcome: String, CaseIterable, Sendable {
+        case patched, unchanged, audit, rejected
+        case internalError = "internal_error"
+    }
+
+    public let registry: PrometheusCollectorRegistry
+    private let requests: [String: Metrics.Counter]
+    private let ruleOutcomes: [String: Metrics.Counter]
+    private let reloads: [String: Metrics.Counter]
+    private let latency: Metrics.Timer
+    private let certificateExpiry: Metrics.Gauge
+
+    static let latencyLabel = "spark_conform_admission_duration_seconds"
+
+    public init() {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Sub-millisecond buckets: the decision itself takes microseconds.
+        factory.durationHistogramBuckets[Self.latencyLabel] = [
+            .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+            .microseconds(2500), .milliseconds(5), .milliseconds(10), .milliseconds(50), .milliseconds(250), .seconds(1),
+        ]
+        self.registry = registry
+        requests = Dictionary(uniqueKeysWithValues: RequestOutcome.allCases.map {
+            ($0.rawValue, Metrics.Counter(label: "spark_conform_admission_requests_total", dimensions: [("outcome", $0.rawValue)], factory: factory))
+        })
+        var rules: [String: Metrics.Counter] = [:]
+        for rule in RuleID.allCases {
+            for status in [RuleOutcome.Status.applied, .satisfied, .skipped] {
+                rules["\(rule.rawValue)/\(status.rawValue)"] = Metrics.Counter(
+                    label: "spark_conform_rule_outcomes_total",
+                    dimensions: [("rule", rule.rawValue), ("status", status.rawValue)], factory: factory)
+            }
+        }
+        ruleOutcomes = rules
+        reloads = Dictionary(uniqueKeysWithValues: ["success", "failure"].map {
+            ($0, Metrics.Counter(label: "spark_conform_policy_reloads_total", dimensions: [("result", $0)], factory: factory))
+        })
+        latency = Metrics.Timer(label: Self.latencyLabel, dimensions: [], factory: factory)
+        certificateExpiry = Metrics.Gauge(label: "spark_conform_tls_certificate_expiry_timestamp_seconds", dimensions: [], factory: factory)
+    }
+
+    public func record(_ outcome: RequestOutcome, duration: Duration) {
+        requests[outcome.rawValue]?.increment()
+        latency.recordNanoseconds(duration.nanoseconds)
+    }
+
+    public func record(_ decision: Decision) {
+        for outcome in decision.outcomes {
+            ruleOutcomes["\(outcome.rule.rawValue)/\(outcome.status.rawValue)"]?.increment()
+        }
+    }
+
+    public func policyReloaded(success: Bool) { reloads[success ? "success" : "failure"]?.increment() }
+
+    public func certificateExpires(atEpochSeconds seconds: Double) { certificateExpiry.record(seconds) }
+
+    public func exposition() -> [UInt8] { registry.emitToBuffer() }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
