@@ -21,7 +21,7 @@ import Testing
 
     @Test(arguments: [TestServer.WireProtocol.http1, .http2])
     func badRequestsAreAnsweredAndServerKeepsServing(version: TestServer.WireProtocol) async throws {
-        try await TestServer.withServer(configure: { $0.maximumBodyBytes = Self.limit }) { server in
+        try await TestServer.withServer(configure: { configuration, _ in configuration.maximumBodyBytes = Self.limit }) { server in
             try await server.withClient(version) { client in
                 let pod = try Fixture.pod("spark-3.5.3-executor-basic")
                 let good = JSONWriter.bytes(Reviews.review(pod))

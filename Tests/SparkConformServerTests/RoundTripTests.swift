@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func minimumTLS13RefusesTLS12Client() async throws {
-        try await TestServer.withServer(configure: { $0.minimumTLSVersion = .tls13 }) { server in
+        try await TestServer.withServer(configure: { configuration, _ in configuration.minimumTLSVersion = .tls13 }) { server in
             try await server.withClient(.http1, maximumTLS: .tlsv12) { client in
                 let error = await #expect(throws: NIOSSLError.self) {
                     _ = try await server.send(client, .GET, path: "/healthz", timeout: .seconds(1))

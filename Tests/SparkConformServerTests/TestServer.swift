@@ -17,12 +17,23 @@ struct TestServer {
     let port: Int
     let directory: URL
     let caFile: String
+    let metrics: WebhookMetrics
+    let policies: PolicyStore
+
+    /// The audit log of this server, one JSON value per line.
+    var auditRecords: [JSONValue] {
+        get throws {
+            let text = try String(contentsOf: directory.appendingPathComponent("audit.log"), encoding: .utf8)
+            return try text.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        }
+    }
 
     static let serviceDNSName = "spark-conform.spark-conform.svc"
 
     static func withServer(
         policy: Policy = Policy(),
-        configure: (inout ServerConfiguration) -> Void = { _ in },
+        policyText: String = "",
+        configure: (inout ServerConfiguration, URL) throws -> Void = { _, _ in },
         _ body: (TestServer) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("spark-conform-test-\(UUID().uuidString)")
@@ -39,13 +50,17 @@ struct TestServer {
         var configuration = ServerConfiguration(certificateFile: certificateFile, keyFile: keyFile)
         configuration.host = "127.0.0.1"
         configuration.port = 0
-        configure(&configuration)
+        try configure(&configuration, directory)
+        let metrics = WebhookMetrics()
+        let policies = PolicyStore(policy)
+        let audit = try LineWriter(appendingTo: directory.appendingPathComponent("audit.log").path)
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
 
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = try WebhookServer.makeApplication(
-            configuration: configuration, policies: PolicyStore(policy), logger: logger,
+            configuration: configuration, policies: policies, policyText: policyText, metrics: metrics, audit: audit,
+            logger: logger,
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
@@ -57,7 +72,7 @@ struct TestServer {
             var iterator = ports.makeAsyncIterator()
             let port = try #require(await iterator.next())
             do {
-                try await body(TestServer(port: port, directory: directory, caFile: caFile))
+                try await body(TestServer(port: port, directory: directory, caFile: caFile, metrics: metrics, policies: policies))
             } catch {
                 await services.triggerGracefulShutdown()
                 throw error
@@ -119,12 +134,13 @@ struct TestServer {
 
 enum Reviews {
     static func review(
-        _ object: JSONValue?, uid: String = UUID().uuidString, operation: String = "CREATE", kind: String = "Pod"
+        _ object: JSONValue?, uid: String = UUID().uuidString, operation: String = "CREATE", kind: String = "Pod",
+        namespace: String = "spark", dryRun: Bool = false
     ) -> JSONValue {
         var request: JSONValue = [
             "uid": .string(uid), "kind": ["group": "", "version": "v1", "kind": .string(kind)],
             "resource": ["group": "", "version": "v1", "resource": "pods"],
-            "namespace": "spark", "operation": .string(operation),
+            "namespace": .string(namespace), "operation": .string(operation), "dryRun": .bool(dryRun),
             "userInfo": ["username": "system:serviceaccount:spark:spark"],
         ]
         if let object { request[path: ["object"]] = object }

@@ -1,0 +1,110 @@
+import AsyncHTTPClient
+import Foundation
+import NIOHTTP1
+import SparkConform
+import SparkConformServer
+import SparkConformTestSupport
+import Testing
+
+/// The audit log, audit mode and the metrics, observed from outside a running server.
+@Suite struct ObservabilityTests {
+    @Test func everyDecisionIsAuditedAndCounted() async throws {
+        try await TestServer.withServer { server in
+            try await server.withClient(.http1) { client in
+                let executor = try Fixture.pod("spark-3.5.3-executor-basic")
+                let driver = try Fixture.pod("spark-3.5.3-driver-basic")
+                _ = try await server.send(client, body: JSONWriter.bytes(Reviews.review(executor, uid: "a-patched")))
+                _ = try await server.send(client, body: JSONWriter.bytes(Reviews.review(driver, uid: "a-dry", dryRun: true)))
+                _ = try await server.send(client, body: JSONWriter.bytes(Reviews.review(executor, uid: "a-update", operation: "UPDATE")))
+                let plain = executor.with(["metadata", "labels", "spark-role"], nil)
+                _ = try await server.send(client, body: JSONWriter.bytes(Reviews.review(plain, uid: "a-plain")))
+                let optedOut = executor.with(["metadata", "annotations"], ["spark-conform.io/skip": "true"])
+                _ = try await server.send(client, body: JSONWriter.bytes(Reviews.review(optedOut, uid: "a-skip")))
+                _ = try await server.send(client, body: Array("{oops".utf8))
+                _ = try await server.send(client, contentType: "text/plain", body: Array("{}".utf8))
+
+                let records = try server.auditRecords
+                #expect(records.count == 7)
+                #expect(records.allSatisfy { $0["kind"] == "admission-audit" && $0["time"]?.stringValue?.hasSuffix("Z") == true })
+                func record(_ uid: String) -> JSONValue? { records.first { $0["uid"]?.stringValue == uid } }
+                let patched = try #require(record("a-patched"))
+                #expect(patched["outcome"] == "patched")
+                #expect(patched["pod"] == "spark-pi-5db50ea2160f66cd-exec-1")
+                #expect(patched["role"] == "executor")
+                #expect(patched["appId"] == "spark-4eee1c3004c44079a286f29e25955376")
+                #expect(patched["user"] == "system:serviceaccount:spark:spark")
+                #expect(patched["patchOperations"] == 6)
+                #expect(patched["rulesApplied"]?.arrayValue?.count == 4)
+                #expect(Double(patched["latencyMs"].flatMap { if case .number(let text) = $0 { text } else { nil } } ?? "") != nil)
+                #expect(record("a-dry")?["dryRun"] == true)
+                #expect(record("a-dry")?["rulesSkipped"]?.arrayValue?.count == 3)
+                #expect(record("a-update")?["reason"] == "operation UPDATE is not mutated")
+                #expect(record("a-plain")?["reason"]?.stringValue?.hasPrefix("not a Spark pod") == true)
+                #expect(record("a-skip")?["reason"] == "pod opted out with spark-conform.io/skip")
+                let rejected = records.filter { $0["outcome"] == "rejected" }
+                #expect(rejected.map { $0["status"] } == [400, 415])
+
+                let metrics = try await server.send(client, .GET, path: "/metrics")
+                #expect(metrics.status == 200)
+                let samples = Self.samples(metrics.text)
+                #expect(samples[#"spark_conform_admission_requests_total{outcome="patched"}"#] == 2)
+                #expect(samples[#"spark_conform_admission_requests_total{outcome="unchanged"}"#] == 3)
+                #expect(samples[#"spark_conform_admission_requests_total{outcome="rejected"}"#] == 2)
+                #expect(samples[#"spark_conform_admission_duration_seconds_count"#] == 7)
+                #expect(samples[#"spark_conform_admission_duration_seconds_bucket{le="0.00025"}"#] != nil)
+                #expect(samples[#"spark_conform_rule_outcomes_total{rule="zone-colocation",status="applied"}"#] == 1)
+                #expect(samples[#"spark_conform_rule_outcomes_total{rule="zone-colocation",status="skipped"}"#] == 1)
+                #expect(samples[#"spark_conform_rule_outcomes_total{rule="node-lifecycle",status="applied"}"#] == 2)
+                #expect(samples[#"spark_conform_rule_outcomes_total{rule="service-account",status="satisfied"}"#] == 2)
+                let expiry = try #require(samples["spark_conform_tls_certificate_expiry_timestamp_seconds"])
+                #expect(expiry > Date().timeIntervalSince1970 + 300 * 24 * 3600)
+            }
+        }
+    }
+
+    @Test func auditModePatchesNothingAndSaysWhatItWouldDo() async throws {
+        var policy = Policy()
+        policy.mode = .audit
+        try await TestServer.withServer(policy: policy) { server in
+            try await server.withClient(.http2) { client in
+                let pod = try Fixture.pod("spark-3.5.3-executor-basic")
+                let reply = try await server.send(client, body: JSONWriter.bytes(Reviews.review(pod, uid: "audit-1")))
+                let response = try #require(reply.json?["response"])
+                #expect(response["patch"] == nil)
+                #expect(response["patchType"] == nil)
+                #expect(response["warnings"] == ["spark-conform audit mode: would apply zone-colocation,app-isolation,node-lifecycle,local-dirs"])
+                #expect(response[path: ["auditAnnotations", "mode"]] == "audit")
+                #expect(response[path: ["auditAnnotations", "rules-applied"]] == "zone-colocation,app-isolation,node-lifecycle,local-dirs")
+                let record = try #require(try server.auditRecords.first)
+                #expect(record["outcome"] == "audit")
+                #expect(record["patchOperations"] == 0)
+                #expect(record["wouldPatchOperations"] == 6)
+                let metrics = Self.samples(try await server.send(client, .GET, path: "/metrics").text)
+                #expect(metrics[#"spark_conform_admission_requests_total{outcome="audit"}"#] == 1)
+            }
+        }
+    }
+
+    @Test func namespaceInAuditModeOnly() async throws {
+        let policy = try PolicyLoader.load(yaml: "namespaceOverrides: {trial: {mode: audit}}")
+        try await TestServer.withServer(policy: policy) { server in
+            try await server.withClient(.http1) { client in
+                let pod = try Fixture.pod("spark-3.5.3-driver-basic")
+                let trial = try await server.send(client, body: JSONWriter.bytes(Reviews.review(pod, namespace: "trial")))
+                #expect(trial.json?[path: ["response", "patch"]] == nil)
+                let spark = try await server.send(client, body: JSONWriter.bytes(Reviews.review(pod, namespace: "spark")))
+                #expect(spark.json?[path: ["response", "patch"]] != nil)
+            }
+        }
+    }
+
+    /// Prometheus text exposition: `name{labels} value` per sample line.
+    static func samples(_ text: String) -> [String: Double] {
+        var result: [String: Double] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            result[String(line[..<space])] = value
+        }
+        return result
+    }
+}

@@ -1,0 +1,66 @@
+import SparkConform
+import SparkConformTestSupport
+import Testing
+
+@Suite struct AuditRecordTests {
+    @Test func decisionRecordHasEveryField() throws {
+        let pod = try Fixture.pod("spark-3.5.3-executor-basic").with(["spec", "nodeSelector"], ["node-lifecycle": "on-demand"])
+        let request = AdmissionRequest(
+            uid: "u-1", kind: .pod, operation: "CREATE", namespace: "spark", object: pod, dryRun: true, username: "alice")
+        let decision = Mutator.decide(request, policy: Policy())
+        let record = AuditRecord.decision(decision, request: request, time: "2026-11-26T05:00:00.000Z", latencySeconds: 0.000_123_4)
+        #expect(record["kind"] == "admission-audit")
+        #expect(record["time"] == "2026-11-26T05:00:00.000Z")
+        #expect(record["uid"] == "u-1")
+        #expect(record["namespace"] == "spark")
+        #expect(record["pod"] == "spark-pi-5db50ea2160f66cd-exec-1")
+        #expect(record["role"] == "executor")
+        #expect(record["appId"] == "spark-4eee1c3004c44079a286f29e25955376")
+        #expect(record["operation"] == "CREATE")
+        #expect(record["dryRun"] == true)
+        #expect(record["mode"] == "enforce")
+        #expect(record["outcome"] == "patched")
+        #expect(record["rulesApplied"] == ["zone-colocation", "app-isolation", "node-lifecycle", "local-dirs"])
+        #expect(record["rulesSatisfied"] == ["service-account"])
+        #expect(record["rulesSkipped"] == [])
+        #expect(record["conflicts"]?.arrayValue?.first?["field"] == "spec.nodeSelector.node-lifecycle")
+        #expect(record["patchOperations"] == .int(decision.patch.count))
+        #expect(record["latencyMs"] == .number("0.123"))
+        #expect(record["user"] == "alice")
+    }
+
+    @Test func skippedAndUnchangedAreRecordedWithReasons() throws {
+        let pod = try Fixture.pod("spark-3.5.3-driver-basic").with(["metadata", "generateName"], "spark-pi-").with(["metadata", "name"], nil)
+        let request = AdmissionRequest(uid: "u-2", kind: .pod, operation: "CREATE", namespace: "spark", object: pod)
+        let record = AuditRecord.decision(Mutator.decide(request, policy: Policy()), request: request, time: "t", latencySeconds: 0.0021)
+        #expect(record["pod"] == "spark-pi-*")
+        #expect(record["rulesSkipped"]?.arrayValue?.map { $0["rule"]?.stringValue ?? "" } == ["zone-colocation", "app-isolation", "local-dirs"])
+        #expect(record["rulesSkipped"]?.arrayValue?.first?["reason"] == "applies to executors only")
+        #expect(record["latencyMs"] == .number("2.100"))
+
+        let update = AdmissionRequest(uid: "u-3", kind: .pod, operation: "UPDATE", namespace: "spark", object: pod)
+        let unchanged = AuditRecord.decision(Mutator.decide(update, policy: Policy()), request: update, time: "t", latencySeconds: 0)
+        #expect(unchanged["outcome"] == "unchanged")
+        #expect(unchanged["reason"] == "operation UPDATE is not mutated")
+    }
+
+    @Test func rejectedRequestsAreRecorded() {
+        let record = AuditRecord.rejected(status: 400, message: "body is not valid JSON", uid: nil, time: "t", latencySeconds: 0.00001)
+        #expect(record["outcome"] == "rejected")
+        #expect(record["status"] == 400)
+        #expect(record["error"] == "body is not valid JSON")
+        #expect(record["uid"] == .null)
+        #expect(record["latencyMs"] == .number("0.010"))
+    }
+
+    @Test func auditAnnotationKeysAreValid() throws {
+        for name in Fixture.names {
+            let pod = try Fixture.pod(name).with(["spec", "nodeSelector"], ["node-lifecycle": "nope"])
+            for key in Mutator.decide(pod: pod, namespace: "spark", policy: Policy()).auditAnnotations.map(\.key) {
+                #expect(key.count <= 63 && !key.contains("/"))
+                #expect(key.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) })
+                #expect(key.first?.isLetter == true || key.first?.isNumber == true)
+            }
+        }
+    }
+}

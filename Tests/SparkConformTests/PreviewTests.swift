@@ -1,0 +1,125 @@
+import SparkConform
+import SparkConformTestSupport
+import Testing
+
+@Suite struct PreviewTests {
+    func run(_ input: String, _ output: Preview.Output = .explain, format: Preview.Format? = nil, namespace: String? = "spark", policy: Policy = Policy()) throws -> Preview.Report {
+        try Preview.run(input, options: Preview.Options(output: output, format: format, namespace: namespace), policy: policy)
+    }
+
+    func expectedPatch(_ name: String) throws -> String {
+        let decision = Mutator.decide(pod: try Fixture.pod(name), namespace: "spark", policy: Policy())
+        return String(decoding: Preview.patchBytes(decision), as: UTF8.self)
+    }
+
+    @Test(arguments: Fixture.names)
+    func everyInputFormGivesTheWebhooksPatch(name: String) throws {
+        let pod = try Fixture.pod(name)
+        let json = JSONWriter.string(pod, pretty: true)
+        let yaml = YAMLWriter.string(pod)
+        let list = JSONWriter.string(["apiVersion": "v1", "kind": "List", "items": [pod, pod]])
+        let review = JSONWriter.string([
+            "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+            "request": ["uid": "u", "kind": ["group": "", "version": "v1", "kind": "Pod"], "operation": "CREATE", "namespace": "spark", "object": pod],
+        ])
+        let expected = try expectedPatch(name)
+        let forms: [(String, Int)] = [
+            (json, 1), (yaml, 1), (list, 2), ("---\n" + yaml + "---\n" + yaml, 2), (json + "\n" + json, 2), (review, 1),
+        ]
+        for (input, count) in forms {
+            let report = try run(input, .patch)
+            #expect(report.items.count == count)
+            #expect(report.text == String(repeating: expected + "\n", count: count))
+            #expect(report.wouldChange)
+        }
+    }
+
+    @Test func podOutputIsThePatchedPodInJSONAndYAML() throws {
+        let pod = try Fixture.pod("spark-3.5.3-executor-basic")
+        let decision = Mutator.decide(pod: pod, namespace: "spark", policy: Policy())
+        let patched = try JSONPatch.apply(decision.patch, to: pod)
+        let input = JSONWriter.string(pod)
+        #expect(try JSONParser.parse(run(input, .pod, format: .json).text) == patched)
+        #expect(try DocumentReader.read(run(input, .pod).text) == [patched])
+        #expect(try DocumentReader.read(run(input, .patch, format: .yaml).text) == [PatchOperation.document(decision.patch)])
+    }
+
+    @Test func diffShowsAddedLinesOnly() throws {
+        let text = try run(JSONWriter.string(try Fixture.pod("spark-3.5.3-driver-basic")), .diff).text
+        #expect(text.hasPrefix("--- a/spark/spark-pi-06525ea2160f53d2-driver\n+++ b/spark/spark-pi-06525ea2160f53d2-driver\n@@ "))
+        let changed = text.split(separator: "\n").filter { ($0.hasPrefix("+") || $0.hasPrefix("-")) && !$0.hasPrefix("+++") && !$0.hasPrefix("---") }
+        #expect(changed == ["+  nodeSelector:", "+    node-lifecycle: on-demand"])
+        // Nothing to change, nothing to show.
+        var policy = Policy()
+        policy.nodeLifecycle.enabled = false
+        #expect(try run(JSONWriter.string(try Fixture.pod("spark-3.5.3-driver-basic")), .diff, policy: policy).text == "")
+    }
+
+    @Test func explainNamesEveryRuleWithItsReason() throws {
+        let pod = try Fixture.pod("spark-3.5.3-executor-basic").with(["spec", "nodeSelector"], ["node-lifecycle": "on-demand"])
+        let text = try run(JSONWriter.string(pod)).text
+        #expect(text.contains("pod spark/spark-pi-5db50ea2160f66cd-exec-1 (executor, app spark-4eee1c3004c44079a286f29e25955376)"))
+        for rule in RuleID.allCases { #expect(text.contains(rule.rawValue)) }
+        #expect(text.contains("conflict: node-lifecycle: kept spec.nodeSelector.node-lifecycle=on-demand (policy: spot)"))
+        let json = try JSONParser.parse(run(JSONWriter.string(pod), .explain, format: .json).text)
+        #expect(json["rules"]?.arrayValue?.map { $0["rule"]?.stringValue ?? "" } == RuleID.allCases.map(\.rawValue))
+        #expect(json["rules"]?.arrayValue?[2]["conflicts"]?.arrayValue?.first?["resolution"] == "kept-pod-value")
+        #expect(json["outcome"] == "patched")
+    }
+
+    @Test func auditModeExplainsWhatWouldChange() throws {
+        var policy = Policy()
+        policy.mode = .audit
+        let input = JSONWriter.string(try Fixture.pod("spark-3.5.3-executor-basic"))
+        let report = try run(input, .explain, format: .json, policy: policy)
+        let json = try JSONParser.parse(report.text)
+        #expect(json["patch"] == [])
+        #expect(json["wouldPatch"]?.arrayValue?.count == 6)
+        #expect(json["outcome"] == "audit")
+        #expect(report.wouldChange)
+        #expect(try run(input, .patch, policy: policy).text == "[]\n")
+        #expect(try run(input, policy: policy).text.contains("mode audit: would apply 6 patch operations, applies none"))
+    }
+
+    @Test func namespaceComesFromFlagThenInputThenDefault() throws {
+        let pod = try Fixture.pod("spark-3.5.3-executor-basic")
+        #expect(try run(JSONWriter.string(pod), namespace: nil).items.first?.namespace == "default")
+        let placed = pod.with(["metadata", "namespace"], "team-a")
+        #expect(try run(JSONWriter.string(placed), namespace: nil).items.first?.namespace == "team-a")
+        #expect(try run(JSONWriter.string(placed), namespace: "other").items.first?.namespace == "other")
+    }
+
+    @Test(arguments: [
+        ("", "input is empty"),
+        ("   \n", "input is empty"),
+        ("key: [unclosed", "not valid YAML"),
+        ("{\"kind\": \"Pod\",", "not valid"),
+        ("kind: Service\n", "document 1: a Service, not a Pod, List or AdmissionReview"),
+        ("just a string", "document 1: a string, not a Pod"),
+        ("metadata: {}\n", "an object without kind"),
+        ("---\n---\n", "input holds no documents"),
+        ("kind: List\n", "List has no items"),
+        ("kind: List\nitems: [{kind: Secret}]\n", "item 1: a Secret, not a Pod"),
+        ("kind: AdmissionReview\napiVersion: admission.k8s.io/v1\n", "has no request"),
+    ])
+    func unreadableInputIsAClearError(input: String, message: String) {
+        #expect {
+            _ = try run(input)
+        } throws: { error in
+            (error as? Preview.Failure)?.message.contains(message) == true
+        }
+    }
+
+    @Test func impossibleOutputFormatsAreRefused() {
+        #expect(throws: Preview.Failure.self) { _ = try run("kind: Pod", .diff, format: .json) }
+        #expect(throws: Preview.Failure.self) { _ = try run("kind: Pod", .patch, format: .text) }
+    }
+
+    @Test(arguments: Fixture.names)
+    func yamlWriterRoundTrips(name: String) throws {
+        let pod = try Fixture.pod(name)
+        #expect(try DocumentReader.read(YAMLWriter.string(pod)) == [pod])
+        let tricky: JSONValue = ["s": ["true", "no", "1", "1.5", "", "a: b", "#x", "- y", "null", "~", "x\ny", "-R"], "empty": [:], "list": []]
+        #expect(try DocumentReader.read(YAMLWriter.string(tricky)) == [tricky])
+    }
+}
