@@ -124,9 +124,9 @@ public enum Mutator {
         case .enforce:
             decision.patch = decision.wouldPatch
         case .audit:
-            let applied = decision.outcomes.filter { $0.status == .applied }.map(\.rule.rawValue)
-            if !applied.isEmpty {
-                decision.warnings.append(clip("spark-conform audit mode: would apply \(applied.joined(separator: ","))"))
+            // One warning per rule that would change the pod, saying what it would do.
+            for outcome in decision.outcomes where outcome.status == .applied {
+                decision.warnings.append(clip("spark-conform audit mode: \(outcome.rule.rawValue) would apply: \(outcome.reason)"))
             }
         }
         return decision

@@ -330,7 +330,14 @@ import Testing
         let mutation = try Mutation(try executor(), policy: policy)
         #expect(mutation.decision.patch.isEmpty)
         #expect(mutation.decision.wouldPatch == Mutator.decide(pod: try executor(), namespace: "spark", policy: Policy()).patch)
-        #expect(mutation.decision.warnings == ["spark-conform audit mode: would apply zone-colocation,app-isolation,node-lifecycle,local-dirs"])
+        #expect(
+            mutation.decision.warnings == [
+                "spark-conform audit mode: zone-colocation would apply: required podAffinity to driver of spark-4eee1c3004c44079a286f29…",
+                "spark-conform audit mode: app-isolation would apply: required podAntiAffinity to other applications' executors by kube…",
+                "spark-conform audit mode: node-lifecycle would apply: nodeSelector node-lifecycle=spot; toleration spot=true:NoSchedule",
+                "spark-conform audit mode: local-dirs would apply: spark-local-dir-1 emptyDir -> hostPath /pv-disks/local; init contain…",
+            ])
+        #expect(mutation.decision.warnings.allSatisfy { $0.count < 120 })
     }
 
     @Test func invalidAppIDIsNotWrittenIntoASelector() throws {

@@ -25,7 +25,11 @@ public enum AuditRecord {
         })
         record["conflicts"] = decision.conflictsJSON
         record["patchOperations"] = .int(decision.patch.count)
-        if decision.mode == .audit { record["wouldPatchOperations"] = .int(decision.wouldPatch.count) }
+        if decision.mode == .audit {
+            record["wouldPatchOperations"] = .int(decision.wouldPatch.count)
+            // Exactly what enforce mode would have sent.
+            record["wouldPatch"] = PatchOperation.document(decision.wouldPatch)
+        }
         record["warnings"] = .array(decision.warnings.map(JSONValue.string))
         record["latencyMs"] = .number(milliseconds(latencySeconds))
         record["user"] = request.username.map(JSONValue.string) ?? .null
