@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import SparkConform
 
@@ -10,12 +9,17 @@ enum PolicyFile {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ValidationError("cannot read policy file \(path): \(error.localizedDescription)")
+            throw PolicyFileError(description: "cannot read policy file \(path): \(error.localizedDescription)")
         }
         do {
             return (try PolicyLoader.load(yaml: text), text)
         } catch {
-            throw ValidationError("policy \(path) \(error)")
+            throw PolicyFileError(description: "policy \(path) \(error)")
         }
     }
+}
+
+/// Not a usage error: ArgumentParser prints the message alone and exits 1.
+struct PolicyFileError: Error, CustomStringConvertible {
+    let description: String
 }
