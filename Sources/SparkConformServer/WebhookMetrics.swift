@@ -15,6 +15,7 @@ public final class WebhookMetrics: Sendable {
     private let requests: [String: Metrics.Counter]
     private let ruleOutcomes: [String: Metrics.Counter]
     private let reloads: [String: Metrics.Counter]
+    private let certificateReloads: [String: Metrics.Counter]
     private let latency: Metrics.Timer
     private let certificateExpiry: Metrics.Gauge
 
@@ -44,6 +45,9 @@ public final class WebhookMetrics: Sendable {
         reloads = Dictionary(uniqueKeysWithValues: ["success", "failure"].map {
             ($0, Metrics.Counter(label: "spark_conform_policy_reloads_total", dimensions: [("result", $0)], factory: factory))
         })
+        certificateReloads = Dictionary(uniqueKeysWithValues: ["success", "failure"].map {
+            ($0, Metrics.Counter(label: "spark_conform_tls_reloads_total", dimensions: [("result", $0)], factory: factory))
+        })
         latency = Metrics.Timer(label: Self.latencyLabel, dimensions: [], factory: factory)
         certificateExpiry = Metrics.Gauge(label: "spark_conform_tls_certificate_expiry_timestamp_seconds", dimensions: [], factory: factory)
     }
@@ -60,6 +64,8 @@ public final class WebhookMetrics: Sendable {
     }
 
     public func policyReloaded(success: Bool) { reloads[success ? "success" : "failure"]?.increment() }
+
+    public func certificateReloaded(success: Bool) { certificateReloads[success ? "success" : "failure"]?.increment() }
 
     public func certificateExpires(atEpochSeconds seconds: Double) { certificateExpiry.record(seconds) }
 

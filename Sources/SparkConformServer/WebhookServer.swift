@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     /// The policy file to watch for changes; nil runs the given policy for good.
     public var policyFile: String?
     public var policyReloadInterval: Duration = .seconds(2)
+    /// How often the certificate and key files are checked (cert-manager rotates them in place).
+    public var certificateReloadInterval: Duration = .seconds(10)
 
     public init(certificateFile: String, keyFile: String) {
         self.certificateFile = certificateFile
@@ -38,16 +40,20 @@ public enum WebhookServer {
         logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let pair = try TLSFiles.load(certificateFile: configuration.certificateFile, keyFile: configuration.keyFile)
-        metrics.certificateExpires(atEpochSeconds: pair.notValidAfter.timeIntervalSince1970)
-        let tls = TLSFiles.serverConfiguration(pair, minimumVersion: configuration.minimumTLSVersion)
+        let certificates = try CertificateReloader(certificateFile: configuration.certificateFile, keyFile: configuration.keyFile)
+        metrics.certificateExpires(atEpochSeconds: certificates.pair.notValidAfter.timeIntervalSince1970)
+        CertificateReloader.warnIfExpiring(certificates.pair, logger: logger)
+        var tls = TLSFiles.serverConfiguration(certificates.pair, minimumVersion: configuration.minimumTLSVersion)
+        tls.sslContextCallback = certificates.contextCallback
         let router = Router()
         WebhookRoutes(
             policies: policies, metrics: metrics, audit: audit, maximumBodyBytes: configuration.maximumBodyBytes
         ).register(on: router)
-        var services: [any Service] = []
+        var services: [any Service] = [
+            certificates.poller(interval: configuration.certificateReloadInterval, metrics: metrics, logger: logger)
+        ]
         if let file = configuration.policyFile {
-            services.append(PolicyWatcher(
+            services.append(PolicyReloader.poller(
                 path: file, initialContent: policyText, interval: configuration.policyReloadInterval,
                 store: policies, metrics: metrics, logger: logger))
         }
