@@ -53,6 +53,9 @@ public enum TLSFiles {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: pair.chain.map { .certificate($0) }, privateKey: .privateKey(pair.key))
         configuration.minimumTLSVersion = minimumVersion.nio
+        // Closing waits for the peer's close_notify, which idle pooled clients never send;
+        // the response is already out, so do not hold shutdown for the 5 s default.
+        configuration.shutdownTimeout = .seconds(1)
         return configuration
     }
 

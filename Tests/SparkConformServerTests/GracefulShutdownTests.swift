@@ -1,0 +1,79 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SparkConform
+import SparkConformTestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// SIGTERM to the real binary: it stops accepting, finishes what is in
+/// flight, and exits 0.
+@Suite struct GracefulShutdownTests {
+    @Test func requestInFlightAtSIGTERMCompletes() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shutdown-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = Process()
+        process.executableURL = PreviewConsistencyTests.cli
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--dev-cert-dir", directory.appendingPathComponent("certs").path, "--audit-log", directory.appendingPathComponent("audit.log").path]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+
+        // The JSON log line that says where it listens.
+        var port: Int?
+        var logged = ""
+        while port == nil {
+            let data = errors.fileHandleForReading.availableData
+            guard !data.isEmpty else { break }
+            logged += String(decoding: data, as: UTF8.self)
+            if let range = logged.range(of: "listening on 127.0.0.1:") {
+                port = Int(logged[range.upperBound...].prefix { $0.isNumber })
+            }
+        }
+        let listening = try #require(port, "server log: \(logged)")
+        let server = TestServer(
+            port: listening, directory: directory, caFile: directory.appendingPathComponent("certs/ca.crt").path,
+            metrics: .init(), policies: .init(Policy()))
+
+        let body = JSONWriter.bytes(Reviews.review(try Fixture.pod("spark-3.5.3-executor-basic"), uid: "in-flight"))
+        let half = body.count / 2
+        let (chunks, feed) = AsyncStream.makeStream(of: ByteBuffer.self)
+        try await server.withClient(.http1) { client in
+            try await withThrowingTaskGroup(of: TestServer.Reply.self) { group in
+                group.addTask {
+                    var request = HTTPClientRequest(url: server.url("/mutate"))
+                    request.method = .POST
+                    request.headers.add(name: "Content-Type", value: "application/json")
+                    request.body = .stream(chunks, length: .known(Int64(body.count)))
+                    let response = try await client.execute(request, timeout: .seconds(10))
+                    let bytes = try await response.body.collect(upTo: 1 << 20)
+                    return TestServer.Reply(status: Int(response.status.code), version: response.version, headers: response.headers, body: Array(bytes.readableBytesView))
+                }
+                feed.yield(ByteBuffer(bytes: body[..<half]))
+                try await Task.sleep(for: .milliseconds(300))
+                kill(process.processIdentifier, SIGTERM)
+                try await Task.sleep(for: .milliseconds(300))
+                feed.yield(ByteBuffer(bytes: body[half...]))
+                feed.finish()
+                let reply = try #require(try await group.next())
+                #expect(reply.status == 200)
+                #expect(reply.json?[path: ["response", "uid"]] == "in-flight")
+                #expect(reply.json?[path: ["response", "patchType"]] == "JSONPatch")
+            }
+        }
+        // It exits cleanly, and no longer accepts connections.
+        for _ in 0..<100 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning)
+        if !process.isRunning { #expect(process.terminationStatus == 0) } else { process.terminate() }
+        try await server.withClient(.http1) { client in
+            await #expect(throws: (any Error).self) { _ = try await server.send(client, .GET, path: "/healthz", timeout: .seconds(1)) }
+        }
+        let audit = try String(contentsOf: directory.appendingPathComponent("audit.log"), encoding: .utf8)
+        #expect(audit.contains("\"uid\":\"in-flight\""))
+    }
+}
