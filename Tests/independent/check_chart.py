@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Offline checks of the Helm chart, run by CI.
+
+Lints (strict) and renders charts/spark-conform with Helm's own library
+(helm-python-sdk) for the default values and each certificate mode, validates
+every rendered manifest against the Kubernetes schema (kubernetes-validate,
+strict), and asserts what the webhook configuration and Deployment must say.
+Usage: check_chart.py [path to the spark-conform binary]
+"""
+import base64
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import helm_python as helm
+import kubernetes_validate
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+CHART = ROOT / "charts" / "spark-conform"
+BINARY = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / ".build" / "debug" / "spark-conform")
+K8S = kubernetes_validate.latest_version()
+RELEASE, NAMESPACE = "spark-conform", "spark-conform"
+CRD_GROUPS = ("cert-manager.io/", "monitoring.coreos.com/")
+
+CASES = {
+    "default": {},
+    "cert-manager": {"certificates": {"mode": "cert-manager"}},
+    "cert-manager, own issuer": {"certificates": {"mode": "cert-manager", "certManager": {"issuerRef": {"name": "corp-ca", "kind": "ClusterIssuer"}}}},
+    "existing secret": {"certificates": {"mode": "existing", "existing": {"secretName": "my-tls", "caBundle": base64.b64encode(b"-----BEGIN CERTIFICATE-----\n").decode()}}},
+    "everything on": {
+        "replicaCount": 1, "webhook": {"failurePolicy": "Fail", "optIn": True, "excludeNamespaces": ["kube-system", "monitoring"]},
+        "serviceMonitor": {"enabled": True}, "networkPolicy": {"enabled": True, "from": [{"ipBlock": {"cidr": "10.0.0.0/16"}}]},
+        "preStopSleepSeconds": 0,
+        "policy": {"mode": "audit", "rules": {"node-lifecycle": {"preset": "karpenter"}}, "namespaceOverrides": {"etl": {"serviceAccount": "etl-spark"}}},
+    },
+}
+
+
+def render(values):
+    chart = helm.Chart.load(str(CHART))
+    manifests = chart.render(values, name=RELEASE, namespace=NAMESPACE, is_install=True)
+    documents = []
+    for path, text in manifests.items():
+        if path.endswith("NOTES.txt"):
+            continue
+        documents += [d for d in yaml.safe_load_all(text) if d]
+    return documents, manifests
+
+
+def by_kind(documents, kind):
+    return [d for d in documents if d["kind"] == kind]
+
+
+def check_case(name, values):
+    report = helm.lint(str(CHART), values, strict=True, namespace=NAMESPACE, kube_version="v1.30.0")
+    problems = [m for m in report["messages"] if m["severity"] >= 2] + report["errors"]
+    assert not problems, f"{name}: lint: {problems}"
+    documents, manifests = render(values)
+    for document in documents:
+        if document["apiVersion"].startswith(CRD_GROUPS):
+            assert document["metadata"]["name"] and document["spec"], f"{name}: empty {document['kind']}"
+            continue
+        kubernetes_validate.validate(document, K8S, strict=True)
+
+    [hook_config] = by_kind(documents, "MutatingWebhookConfiguration")
+    assert hook_config["metadata"]["name"] < "pod-identity-webhook", "must sort before the EKS pod-identity webhook"
+    [hook] = hook_config["webhooks"]
+    assert hook["admissionReviewVersions"] == ["v1"]
+    assert hook["sideEffects"] == "None"
+    assert hook["matchPolicy"] == "Equivalent"
+    assert hook["reinvocationPolicy"] == "IfNeeded"
+    assert hook["timeoutSeconds"] == 5
+    assert hook["failurePolicy"] == values.get("webhook", {}).get("failurePolicy", "Ignore")
+    assert hook["rules"] == [{"operations": ["CREATE"], "apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"], "scope": "Namespaced"}]
+    assert hook["objectSelector"] == {"matchExpressions": [{"key": "spark-role", "operator": "In", "values": ["driver", "executor"]}]}
+    expressions = hook["namespaceSelector"]["matchExpressions"]
+    excluded = expressions[0]
+    assert excluded["key"] == "kubernetes.io/metadata.name" and excluded["operator"] == "NotIn"
+    assert "kube-system" in excluded["values"] and NAMESPACE in excluded["values"]
+    if values.get("webhook", {}).get("optIn"):
+        assert {"key": "spark-conform.io/enabled", "operator": "In", "values": ["true"]} in expressions
+    service = hook["clientConfig"]["service"]
+    assert service == {"name": RELEASE, "namespace": NAMESPACE, "path": "/mutate", "port": 443}
+
+    mode = values.get("certificates", {}).get("mode", "generate")
+    if mode == "cert-manager":
+        assert hook_config["metadata"]["annotations"]["cert-manager.io/inject-ca-from"] == f"{NAMESPACE}/{RELEASE}-tls"
+        assert "caBundle" not in hook["clientConfig"]
+        [certificate] = [c for c in by_kind(documents, "Certificate") if c["metadata"]["name"].endswith("-tls")]
+        assert set(certificate["spec"]["dnsNames"]) >= {f"{RELEASE}.{NAMESPACE}.svc", f"{RELEASE}.{NAMESPACE}.svc.cluster.local"}
+        assert certificate["spec"]["secretName"] == f"{RELEASE}-tls"
+        own_issuer = values["certificates"].get("certManager", {}).get("issuerRef")
+        assert bool(by_kind(documents, "Issuer")) != bool(own_issuer)
+    elif mode == "existing":
+        assert hook["clientConfig"]["caBundle"] == values["certificates"]["existing"]["caBundle"]
+        assert not by_kind(documents, "Secret")
+    else:
+        [secret] = by_kind(documents, "Secret")
+        assert hook["clientConfig"]["caBundle"] == secret["data"]["ca.crt"]
+        check_generated_certificate(secret)
+
+    [deployment] = by_kind(documents, "Deployment")
+    spec = deployment["spec"]
+    pod = spec["template"]["spec"]
+    assert spec["replicas"] == values.get("replicaCount", 2)
+    assert spec["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+    assert pod["automountServiceAccountToken"] is False
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    [container] = pod["containers"]
+    assert container["securityContext"] == {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "capabilities": {"drop": ["ALL"]}}
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert container[probe]["httpGet"]["scheme"] == "HTTPS" and container[probe]["httpGet"]["port"] == "https"
+    assert {c["topologyKey"] for c in pod["topologySpreadConstraints"]} == {"topology.kubernetes.io/zone", "kubernetes.io/hostname"}
+    if values.get("preStopSleepSeconds", 5):
+        assert container["lifecycle"]["preStop"]["sleep"]["seconds"] == 5
+    else:
+        assert "lifecycle" not in container
+    assert [v["secret"]["secretName"] for v in pod["volumes"] if "secret" in v] == [values.get("certificates", {}).get("existing", {}).get("secretName") or f"{RELEASE}-tls"]
+    [account] = by_kind(documents, "ServiceAccount")
+    assert account["automountServiceAccountToken"] is False
+    assert not by_kind(documents, "Role") and not by_kind(documents, "ClusterRole"), "the webhook needs no RBAC"
+    assert len(by_kind(documents, "PodDisruptionBudget")) == (1 if values.get("replicaCount", 2) > 1 else 0)
+    assert len(by_kind(documents, "ServiceMonitor")) == (1 if values.get("serviceMonitor", {}).get("enabled") else 0)
+    assert len(by_kind(documents, "NetworkPolicy")) == (1 if values.get("networkPolicy", {}).get("enabled") else 0)
+
+    # The rendered policy is one the webhook accepts.
+    [config_map] = by_kind(documents, "ConfigMap")
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml") as policy:
+        policy.write(config_map["data"]["policy.yaml"])
+        policy.flush()
+        result = subprocess.run([BINARY, "policy", "check", policy.name], capture_output=True, text=True)
+        assert result.returncode == 0, f"{name}: rendered policy refused: {result.stderr}"
+    if values.get("webhook", {}).get("failurePolicy") == "Fail":
+        notes = next(text for path, text in manifests.items() if path.endswith("NOTES.txt"))
+        assert "WARNING: failurePolicy is Fail" in notes
+    return len(documents)
+
+
+def check_generated_certificate(secret):
+    with tempfile.TemporaryDirectory() as tmp:
+        for key in ("ca.crt", "tls.crt", "tls.key"):
+            Path(tmp, key).write_bytes(base64.b64decode(secret["data"][key]))
+        subprocess.run(["openssl", "verify", "-CAfile", f"{tmp}/ca.crt", f"{tmp}/tls.crt"], check=True, capture_output=True)
+        names = subprocess.run(["openssl", "x509", "-in", f"{tmp}/tls.crt", "-noout", "-ext", "subjectAltName"],
+                               check=True, capture_output=True, text=True).stdout
+        for dns in (f"{RELEASE}.{NAMESPACE}.svc", f"{RELEASE}.{NAMESPACE}.svc.cluster.local"):
+            assert f"DNS:{dns}" in names, f"generated certificate lacks {dns}: {names}"
+        key_modulus = subprocess.run(["openssl", "pkey", "-in", f"{tmp}/tls.key", "-pubout"], check=True, capture_output=True).stdout
+        cert_modulus = subprocess.run(["openssl", "x509", "-in", f"{tmp}/tls.crt", "-noout", "-pubkey"], check=True, capture_output=True).stdout
+        assert key_modulus == cert_modulus, "generated key does not match its certificate"
+
+
+def expect_refused(values, message):
+    try:
+        render(values)
+    except helm.HelmError as error:
+        assert message in str(error), f"refused for another reason: {error}"
+        return
+    raise AssertionError(f"values were accepted but should fail with {message!r}: {values}")
+
+
+def main():
+    total = 0
+    for name, values in CASES.items():
+        total += check_case(name, values)
+    expect_refused({"webhook": {"failurePolicy": "Maybe"}}, "failurePolicy")
+    expect_refused({"certificates": {"mode": "existing", "existing": {"secretName": "x"}}}, "caBundle")
+    expect_refused({"certificates": {"mode": "self"}}, "mode")
+    expect_refused({"replicas": 3}, "replicas")
+    print(f"chart check: {len(CASES)} value sets linted (strict) and rendered, {total} manifests valid against Kubernetes {K8S} "
+          f"(cert-manager and ServiceMonitor resources checked for shape), 4 bad value sets refused")
+
+
+if __name__ == "__main__":
+    main()
