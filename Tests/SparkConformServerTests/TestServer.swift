@@ -87,6 +87,7 @@ struct TestServer {
     /// A client that trusts only the generated CA; the server name is resolved to loopback.
     func withClient(
         _ version: WireProtocol, caFile: String? = nil, maximumTLS: TLSVersion? = nil,
+        dnsOverride: [String: String] = [serviceDNSName: "127.0.0.1"],
         _ body: (HTTPClient) async throws -> Void
     ) async throws {
         var tls = TLSConfiguration.makeClientConfiguration()
@@ -95,7 +96,7 @@ struct TestServer {
         if let maximumTLS { tls.maximumTLSVersion = maximumTLS }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.httpVersion = version == .http1 ? .http1Only : .automatic
-        configuration.dnsOverride = [Self.serviceDNSName: "127.0.0.1"]
+        configuration.dnsOverride = dnsOverride
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
             try await body(client)

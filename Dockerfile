@@ -1,0 +1,22 @@
+# Build: docker build -t spark-conform:0.1.0 .
+# Hummingbird 2.28 needs Swift tools 6.2 or newer.
+FROM swift:6.2-bookworm AS build
+WORKDIR /src
+# Dependencies first, so source edits do not refetch them.
+COPY Package.swift ./
+RUN swift package resolve
+COPY Sources ./Sources
+COPY Tests ./Tests
+RUN swift build -c release --product spark-conform --static-swift-stdlib \
+ && cp "$(swift build -c release --show-bin-path)/spark-conform" /spark-conform
+
+# The binary needs only glibc and libstdc++ (the Swift runtime is linked in).
+# A distroless "cc" image works the same and drops the shell as well.
+FROM debian:bookworm-slim
+RUN rm -rf /var/lib/apt/lists/* /var/cache/*
+COPY --from=build /spark-conform /usr/local/bin/spark-conform
+# Non-root; the chart sets the same ids and a read-only root filesystem.
+USER 65532:65532
+EXPOSE 8443
+ENTRYPOINT ["/usr/local/bin/spark-conform"]
+CMD ["serve"]
