@@ -50,12 +50,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between checks of the policy file for changes (default 2).")
     var policyReloadInterval: Double = 2
 
+    @Option(help: "Seconds between checks of the certificate and key files for changes (default 10).")
+    var tlsReloadInterval: Double = 10
+
     func run() async throws {
         let levelName = Environment.value(logLevel, "SPARK_CONFORM_LOG_LEVEL") ?? "info"
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ValidationError("--log-level '\(levelName)' is not one of: trace, debug, info, notice, warning, error, critical")
         }
-        guard policyReloadInterval > 0 else { throw ValidationError("--policy-reload-interval must be positive") }
+        guard policyReloadInterval > 0, tlsReloadInterval > 0 else {
+            throw ValidationError("--policy-reload-interval and --tls-reload-interval must be positive")
+        }
         // Operational logs are JSON lines on stderr; the audit log goes to stdout or its file.
         LoggingSystem.bootstrap { label in
             var handler = JSONLogHandler(label: label)
@@ -98,6 +103,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let host = Environment.value(host, "SPARK_CONFORM_HOST") { configuration.host = host }
         configuration.policyFile = policyFile
         configuration.policyReloadInterval = .milliseconds(Int(policyReloadInterval * 1000))
+        configuration.certificateReloadInterval = .milliseconds(Int(tlsReloadInterval * 1000))
         if let version = Environment.value(tlsMinVersion, "SPARK_CONFORM_TLS_MIN_VERSION") {
             guard let parsed = TLSFiles.MinimumVersion(rawValue: version) else {
                 throw ValidationError("--tls-min-version '\(version)' is not 1.2 or 1.3")
