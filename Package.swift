@@ -77,6 +77,26 @@ let package = Package(
             path: "Tests/SparkConformTestSupport",
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "spark-conform-microbench",
+            dependencies: ["SparkConform", "SparkConformTestSupport"],
+            path: "Benchmarks/Microbench",
+            swiftSettings: strict
+        ),
+        // Fuzz targets: libFuzzer entry points when built with -sanitize=fuzzer -DFUZZING,
+        // corpus replayers otherwise (Fuzz/README.md).
+        .executableTarget(
+            name: "fuzz-admission",
+            dependencies: ["SparkConformTestSupport"],
+            path: "Fuzz/Admission",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "fuzz-policy-preview",
+            dependencies: ["SparkConformTestSupport"],
+            path: "Fuzz/PolicyAndPreview",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "SparkConformTests",
             dependencies: ["SparkConform", "SparkConformTestSupport"],

@@ -4,9 +4,11 @@ import SparkConform
 /// Real pods captured from Spark, in the repository's `fixtures/` directory
 /// (shared with the CI checks). Every `*.json` there is a fixture.
 public enum Fixture {
-    static let directory = URL(fileURLWithPath: #filePath)
+    /// The repository's root directory.
+    public static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("fixtures")
+
+    static let directory = repository.appendingPathComponent("fixtures")
 
     public static var names: [String] {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []

@@ -1,0 +1,57 @@
+import Foundation
+import SparkConform
+import SparkConformTestSupport
+
+// Micro-benchmark of the pure path per pod kind: decode the AdmissionReview,
+// decide, check the patch applies (as the server does), encode the response.
+// Run a release build: swift run -c release spark-conform-microbench [iterations]
+
+let iterations = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 20_000
+let policy = Policy()
+
+func review(_ pod: JSONValue) -> [UInt8] {
+    JSONWriter.bytes([
+        "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+        "request": [
+            "uid": "0b2c8f0e-6a51-4c55-9e3c-2f1d2f6b3a10", "kind": ["group": "", "version": "v1", "kind": "Pod"],
+            "resource": ["group": "", "version": "v1", "resource": "pods"], "namespace": "spark", "operation": "CREATE",
+            "userInfo": ["username": "system:serviceaccount:spark:spark"], "object": pod,
+        ],
+    ])
+}
+
+/// Median nanoseconds per call over five batches.
+func measure(_ body: () -> Int) -> Double {
+    var sink = 0
+    for _ in 0..<(iterations / 10) { sink &+= body() }
+    var batches: [Double] = []
+    for _ in 0..<5 {
+        let start = ContinuousClock.now
+        for _ in 0..<iterations { sink &+= body() }
+        let elapsed = ContinuousClock.now - start
+        let (seconds, attoseconds) = elapsed.components
+        batches.append((Double(seconds) * 1e9 + Double(attoseconds) / 1e9) / Double(iterations))
+    }
+    if sink == 42 { print("") }  // keeps the work observable to the optimiser
+    return batches.sorted()[2]
+}
+
+print("pod".padding(toLength: 34, withPad: " ", startingAt: 0), "bytes", "  decode", "  decide", "  verify", "  encode", "   total  (ns/op, median of 5 x \(iterations))")
+for name in Fixture.names {
+    let bytes = review(try Fixture.pod(name))
+    let decoded = try AdmissionReview.decode(bytes)
+    let decision = Mutator.decide(decoded.request, policy: policy)
+    let decode = measure { (try? AdmissionReview.decode(bytes))?.request.uid.count ?? 0 }
+    let decide = measure { Mutator.decide(decoded.request, policy: policy).patch.count }
+    let verify = measure { (try? JSONPatch.apply(decision.patch, to: decoded.request.object!)) == nil ? 0 : 1 }
+    let encode = measure { JSONWriter.bytes(decoded.response(decision)).count }
+    let total = measure {
+        guard let review = try? AdmissionReview.decode(bytes) else { return 0 }
+        let decision = Mutator.decide(review.request, policy: policy)
+        _ = try? JSONPatch.apply(decision.patch, to: review.request.object!)
+        return JSONWriter.bytes(review.response(decision)).count
+    }
+    func column(_ value: Double) -> String { String(format: "%8.0f", value) }
+    print(name.padding(toLength: 34, withPad: " ", startingAt: 0), String(format: "%5d", bytes.count),
+          column(decode), column(decide), column(verify), column(encode), column(total))
+}
