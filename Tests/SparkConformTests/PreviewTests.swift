@@ -123,3 +123,46 @@ import Testing
         #expect(try DocumentReader.read(YAMLWriter.string(tricky)) == [tricky])
     }
 }
+
+@Suite struct LineDiffTests {
+    @Test func hunksShowContextAndCounts() {
+        let before = (1...20).map { "line \($0)" }.joined(separator: "\n") + "\n"
+        var lines = (1...20).map { "line \($0)" }
+        lines[9] = "changed 10"
+        lines.insert("new", at: 15)
+        let diff = LineDiff.unified(from: before, to: lines.joined(separator: "\n") + "\n", fromName: "a", toName: "b")
+        #expect(diff == """
+            --- a
+            +++ b
+            @@ -7,12 +7,13 @@
+             line 7
+             line 8
+             line 9
+            -line 10
+            +changed 10
+             line 11
+             line 12
+             line 13
+             line 14
+             line 15
+            +new
+             line 16
+             line 17
+             line 18
+
+            """)
+    }
+
+    @Test func hugeDifferencesStayBounded() {
+        let before = (0..<3000).map { "a\($0)" }.joined(separator: "\n")
+        let after = (0..<3000).map { "b\($0)" }.joined(separator: "\n")
+        let diff = LineDiff.unified(from: before, to: after, fromName: "a", toName: "b")
+        #expect(diff.split(separator: "\n").filter { $0.hasPrefix("-a") }.count == 3000)
+        #expect(diff.split(separator: "\n").filter { $0.hasPrefix("+b") }.count == 3000)
+    }
+
+    @Test func deepYAMLIsAnErrorNotACrash() {
+        let deep = "a: " + String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
+        #expect(throws: DocumentReader.ReadError.self) { _ = try DocumentReader.read(deep) }
+    }
+}

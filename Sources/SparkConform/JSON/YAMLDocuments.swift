@@ -29,20 +29,26 @@ public enum DocumentReader {
         do {
             var stream = try Yams.compose_all(yaml: text)
             while let node = stream.next() {
-                documents.append(try convert(node))
+                documents.append(try convert(node, depth: 0))
             }
             // The stream stops at a parse error and keeps it rather than throwing.
             if let error = stream.error { throw error }
         } catch let error as ReadError {
             throw error
         } catch {
-            let detail = String("\(error)".reversed().drop { $0.isNewline }.reversed())
+            // The parser quotes the offending line, which may be megabytes long.
+            var detail = String("\(error)".reversed().drop { $0.isNewline }.reversed())
+            if detail.count > 400 { detail = String(detail.prefix(400)) + "…" }
             throw ReadError(message: "input is not valid YAML: \(detail)")
         }
         return documents
     }
 
-    private static func convert(_ node: Node) throws(ReadError) -> JSONValue {
+    private static func convert(_ node: Node, depth: Int) throws(ReadError) -> JSONValue {
+        // The same bound as the JSON parser: hostile nesting must not exhaust a server thread's stack.
+        guard depth < JSONParser.maximumDepth else {
+            throw ReadError(message: "line \(node.mark?.line ?? 0): nesting deeper than \(JSONParser.maximumDepth) levels")
+        }
         switch node {
         case .scalar(let scalar):
             switch node.tagName {
@@ -60,7 +66,7 @@ public enum DocumentReader {
             }
         case .sequence(let sequence):
             var array: [JSONValue] = []
-            for element in sequence { array.append(try convert(element)) }
+            for element in sequence { array.append(try convert(element, depth: depth + 1)) }
             return .array(array)
         case .mapping(let mapping):
             var object = JSONObject()
@@ -68,7 +74,7 @@ public enum DocumentReader {
                 guard case .scalar(let keyScalar) = key else {
                     throw ReadError(message: "line \(key.mark?.line ?? 0): mapping keys must be strings")
                 }
-                object[keyScalar.string] = try convert(value)
+                object[keyScalar.string] = try convert(value, depth: depth + 1)
             }
             return .object(object)
         case .alias:

@@ -68,9 +68,24 @@ public enum LineDiff {
         { suffix += 1 }
         let a = old[prefix..<(old.count - suffix)]
         let b = new[prefix..<(new.count - suffix)]
-        let rows = a.count + 1
+        var edits = (0..<prefix).map { Edit(kind: .same, oldLine: $0, newLine: $0) }
+        edits += middle(a, b)
+        for offset in 0..<suffix {
+            edits.append(Edit(kind: .same, oldLine: old.count - suffix + offset, newLine: new.count - suffix + offset))
+        }
+        return edits
+    }
+
+    /// The edits between two slices that differ at both ends.
+    private static func middle(_ a: ArraySlice<Substring>, _ b: ArraySlice<Substring>) -> [Edit] {
+        // Bounded memory for hostile input: past a million cells, show the
+        // middle as replaced rather than align it.
+        guard a.count * b.count <= 1_000_000 else {
+            return a.indices.map { Edit(kind: .delete, oldLine: $0, newLine: b.startIndex) }
+                + b.indices.map { Edit(kind: .insert, oldLine: a.endIndex, newLine: $0) }
+        }
         let columns = b.count + 1
-        var table = [Int](repeating: 0, count: rows * columns)
+        var table = [Int](repeating: 0, count: (a.count + 1) * columns)
         for i in stride(from: a.count - 1, through: 0, by: -1) {
             for j in stride(from: b.count - 1, through: 0, by: -1) {
                 table[i * columns + j] =
@@ -79,24 +94,22 @@ public enum LineDiff {
                     : max(table[(i + 1) * columns + j], table[i * columns + j + 1])
             }
         }
-        var edits = (0..<prefix).map { Edit(kind: .same, oldLine: $0, newLine: $0) }
+        var edits: [Edit] = []
         var i = 0
         var j = 0
         while i < a.count || j < b.count {
             if i < a.count, j < b.count, a[a.startIndex + i] == b[b.startIndex + j] {
-                edits.append(Edit(kind: .same, oldLine: prefix + i, newLine: prefix + j))
+                edits.append(Edit(kind: .same, oldLine: a.startIndex + i, newLine: b.startIndex + j))
                 i += 1
                 j += 1
-            } else if j < b.count, i == a.count || table[i * columns + j + 1] >= table[(i + 1) * columns + j] {
-                edits.append(Edit(kind: .insert, oldLine: prefix + i, newLine: prefix + j))
+            } else if j < b.count, i == a.count || table[i * columns + j + 1] > table[(i + 1) * columns + j] {
+                // Strictly greater: on a tie the deletion comes first, as diff(1) shows it.
+                edits.append(Edit(kind: .insert, oldLine: a.startIndex + i, newLine: b.startIndex + j))
                 j += 1
             } else {
-                edits.append(Edit(kind: .delete, oldLine: prefix + i, newLine: prefix + j))
+                edits.append(Edit(kind: .delete, oldLine: a.startIndex + i, newLine: b.startIndex + j))
                 i += 1
             }
-        }
-        for offset in 0..<suffix {
-            edits.append(Edit(kind: .same, oldLine: old.count - suffix + offset, newLine: new.count - suffix + offset))
         }
         return edits
     }
