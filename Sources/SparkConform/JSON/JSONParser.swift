@@ -112,7 +112,7 @@ public struct JSONParser {
             skipWhitespace()
             let value = try parseValue(depth: depth + 1)
             // Duplicate keys: the last one wins, as in Go's encoding/json, which the apiserver uses.
-            object[key] = value
+            if object.index(of: key) == nil { object.appendNew(key, value) } else { object[key] = value }
             skipWhitespace()
             guard position < bytes.count else { throw fail("unexpected end of input in object") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -213,7 +213,13 @@ public struct JSONParser {
     }
 
     private func validUTF8(_ slice: ArraySlice<UInt8>, at start: Int) throws(JSONParseError) -> String {
-        guard let string = String(validating: slice, as: UTF8.self) else {
+        // Kubernetes objects are almost all ASCII, which needs no validation;
+        // the generic validating initialiser costs a metadata lookup per call.
+        let decoded: String? = slice.withUnsafeBufferPointer { buffer in
+            buffer.allSatisfy { $0 < 0x80 }
+                ? String(decoding: buffer, as: UTF8.self) : String(validating: buffer, as: UTF8.self)
+        }
+        guard let string = decoded else {
             throw JSONParseError(message: "invalid UTF-8 in string", offset: start)
         }
         return string

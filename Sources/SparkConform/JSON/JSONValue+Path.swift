@@ -16,6 +16,7 @@ extension JSONValue {
             return
         }
         var object = objectValue ?? JSONObject()
+        self = .null  // drop our reference so `object` is unique and edited in place, not copied
         if path.count == 1 {
             object[key] = newValue
         } else {

@@ -51,10 +51,17 @@ public enum JSONValue: Sendable, Equatable {
     }
 }
 
+/// One member of a JSON object. A named struct rather than a tuple: arrays of
+/// tuples look up their generic metadata at run time on every allocation.
+public struct JSONMember: Sendable, Equatable {
+    public var key: String
+    public var value: JSONValue
+}
+
 /// An ordered JSON object. Kubernetes objects have few keys per map, so a
 /// linear scan beats hashing and keeps the order the sender chose.
 public struct JSONObject: Sendable, Equatable {
-    public private(set) var members: [(key: String, value: JSONValue)]
+    public private(set) var members: [JSONMember]
 
     public init() { members = [] }
 
@@ -79,15 +86,28 @@ public struct JSONObject: Sendable, Equatable {
             if let position = index(of: key) {
                 if let newValue { members[position].value = newValue } else { members.remove(at: position) }
             } else if let newValue {
-                members.append((key, newValue))
+                members.append(JSONMember(key: key, value: newValue))
             }
         }
+    }
+
+    /// Appends without looking for the key: for a parser that has checked.
+    mutating func appendNew(_ key: String, _ value: JSONValue) {
+        members.append(JSONMember(key: key, value: value))
     }
 
     /// Object equality ignores key order, as JSON does.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        return lhs.members.allSatisfy { rhs[$0.key] == $0.value }
+        for (index, member) in lhs.members.enumerated() {
+            // Same order is the common case: compare in place before searching.
+            if rhs.members[index].key == member.key {
+                if rhs.members[index].value != member.value { return false }
+            } else if rhs[member.key] != member.value {
+                return false
+            }
+        }
+        return true
     }
 }
 

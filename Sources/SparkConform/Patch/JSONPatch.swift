@@ -60,14 +60,17 @@ public enum JSONPatch {
         _ body: (inout JSONValue) throws(ApplyError) -> Void
     ) throws(ApplyError) {
         guard let first = tokens.first else { return try body(&value) }
+        // Each case drops `value`'s reference first, so the container is unique and edited in place.
         switch value {
         case .object(var object):
+            value = .null
             guard var child = object[first] else { throw ApplyError(message: "missing parent for \(path)") }
             object[first] = .null
             try edit(&child, tokens: tokens.dropFirst(), path: path, body)
             object[first] = child
             value = .object(object)
         case .array(var array):
+            value = .null
             guard let index = Int(first), array.indices.contains(index) else {
                 throw ApplyError(message: "missing parent for \(path)")
             }

@@ -10,7 +10,7 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
 
     /// `~` becomes `~0` before `/` becomes `~1`, so `~1` in a key stays distinct from `/`.
     public static func escape(_ token: String) -> String {
-        guard token.contains("~") || token.contains("/") else { return token }
+        guard token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return token }
         var escaped = ""
         escaped.reserveCapacity(token.utf8.count + 2)
         for character in token {
