@@ -88,6 +88,7 @@ def h2load(port, body_file, connections, requests, h1, log_file):
     if h1:
         args.append("--h1")
     args.append(f"https://localhost:{port}/mutate")
+    Path(log_file).unlink(missing_ok=True)  # h2load appends to an existing log
     output = subprocess.run(args, capture_output=True, text=True, timeout=600).stdout
     result = {"succeeded": 0, "failed": 0, "rps": 0.0, "seconds": 0.0}
     for line in output.splitlines():

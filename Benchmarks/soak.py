@@ -20,6 +20,7 @@ from bench import ROOT, current_rss_kib, peak_rss_kib, review, wait_ready  # noq
 
 
 def h2load(port, body, connections, requests, log_file):
+    Path(log_file).unlink(missing_ok=True)  # h2load appends to an existing log
     output = subprocess.run(
         ["h2load", "-n", str(requests), "-c", str(connections), "-m", "1", "-t", "1", "--h1", "-d", body,
          "-H", "content-type: application/json", "--log-file", log_file, f"https://localhost:{port}/mutate"],

@@ -9,6 +9,14 @@ import SparkConformTestSupport
 let iterations = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 20_000
 let policy = Policy()
 
+/// The whole path once: what a request costs the webhook outside the network.
+func fullPath(_ bytes: [UInt8]) -> Int {
+    guard let review = try? AdmissionReview.decode(bytes) else { return 0 }
+    let decision = Mutator.decide(review.request, policy: policy)
+    _ = try? JSONPatch.apply(decision.patch, to: review.request.object!)
+    return JSONWriter.bytes(review.response(decision)).count
+}
+
 func review(_ pod: JSONValue) -> [UInt8] {
     JSONWriter.bytes([
         "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
@@ -36,6 +44,19 @@ func measure(_ body: () -> Int) -> Double {
     return batches.sorted()[2]
 }
 
+// `--instructions N`: the full path N times per fixture, untimed, for counting
+// instructions under callgrind (repeatable where wall time is not).
+if CommandLine.arguments.dropFirst().first == "--instructions" {
+    let count = CommandLine.arguments.dropFirst(2).first.flatMap(Int.init) ?? 1000
+    var sink = 0
+    for name in Fixture.names {
+        let bytes = review(try Fixture.pod(name))
+        for _ in 0..<count { sink &+= fullPath(bytes) }
+    }
+    print(sink)
+    exit(0)
+}
+
 print("pod".padding(toLength: 34, withPad: " ", startingAt: 0), "bytes", "  decode", "  decide", "  verify", "  encode", "   total  (ns/op, median of 5 x \(iterations))")
 for name in Fixture.names {
     let bytes = review(try Fixture.pod(name))
@@ -45,12 +66,7 @@ for name in Fixture.names {
     let decide = measure { Mutator.decide(decoded.request, policy: policy).patch.count }
     let verify = measure { (try? JSONPatch.apply(decision.patch, to: decoded.request.object!)) == nil ? 0 : 1 }
     let encode = measure { JSONWriter.bytes(decoded.response(decision)).count }
-    let total = measure {
-        guard let review = try? AdmissionReview.decode(bytes) else { return 0 }
-        let decision = Mutator.decide(review.request, policy: policy)
-        _ = try? JSONPatch.apply(decision.patch, to: review.request.object!)
-        return JSONWriter.bytes(review.response(decision)).count
-    }
+    let total = measure { fullPath(bytes) }
     func column(_ value: Double) -> String { String(format: "%8.0f", value) }
     print(name.padding(toLength: 34, withPad: " ", startingAt: 0), String(format: "%5d", bytes.count),
           column(decode), column(decide), column(verify), column(encode), column(total))
