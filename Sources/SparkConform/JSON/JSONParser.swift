@@ -13,31 +13,43 @@ public struct JSONParser {
     /// Kubernetes objects nest a few dozen levels at most.
     public static let maximumDepth = 128
 
-    private let bytes: [UInt8]
+    /// Valid only inside `withParser`: the parser never outlives the bytes.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
 
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(bytes: Array(bytes))
-        return try parser.parseDocument()
+        try withParser(bytes) { (parser: inout JSONParser) throws(JSONParseError) in try parser.parseDocument() }
+    }
+
+    private static func withParser<T>(
+        _ bytes: some Collection<UInt8>, _ body: (inout JSONParser) throws(JSONParseError) -> T
+    ) throws(JSONParseError) -> T {
+        let result: Result<T, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            var parser = JSONParser(bytes: buffer)
+            do throws(JSONParseError) { return .success(try body(&parser)) } catch { return .failure(error) }
+        }
+        if let result { return try result.get() }
+        return try withParser(Array(bytes), body)
     }
 
     /// Several JSON values one after another (JSON Lines, or concatenated documents).
     public static func parseSequence(_ bytes: [UInt8]) throws(JSONParseError) -> [JSONValue] {
-        var parser = JSONParser(bytes: bytes)
-        var values: [JSONValue] = []
-        parser.skipWhitespace()
-        while parser.position < bytes.count {
-            values.append(try parser.parseValue(depth: 0))
+        try withParser(bytes) { (parser: inout JSONParser) throws(JSONParseError) in
+            var values: [JSONValue] = []
             parser.skipWhitespace()
+            while parser.position < parser.bytes.count {
+                values.append(try parser.parseValue(depth: 0))
+                parser.skipWhitespace()
+            }
+            return values
         }
-        return values
     }
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8))
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
@@ -172,7 +184,7 @@ public struct JSONParser {
             guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid number exponent") }
             while position < bytes.count, isDigit(bytes[position]) { position += 1 }
         }
-        return String(decoding: bytes[start..<position], as: UTF8.self)
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
@@ -184,7 +196,7 @@ public struct JSONParser {
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                let slice = bytes[start..<position]
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
                 position += 1
                 return try validUTF8(slice, at: start)
             }
@@ -192,13 +204,13 @@ public struct JSONParser {
             if byte < 0x20 { throw fail("control character in string") }
             position += 1
         }
-        var buffer = Array(bytes[start..<position])
+        var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
         while position < bytes.count {
             let byte = bytes[position]
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
-                return try validUTF8(buffer[...], at: start)
+                return try buffer.withUnsafeBufferPointer { (escaped) throws(JSONParseError) in try validUTF8(escaped, at: start) }
             case UInt8(ascii: "\\"):
                 position += 1
                 try appendEscape(to: &buffer)
@@ -212,13 +224,11 @@ public struct JSONParser {
         throw fail("unterminated string")
     }
 
-    private func validUTF8(_ slice: ArraySlice<UInt8>, at start: Int) throws(JSONParseError) -> String {
+    private func validUTF8(_ buffer: UnsafeBufferPointer<UInt8>, at start: Int) throws(JSONParseError) -> String {
         // Kubernetes objects are almost all ASCII, which needs no validation;
         // the generic validating initialiser costs a metadata lookup per call.
-        let decoded: String? = slice.withUnsafeBufferPointer { buffer in
-            buffer.allSatisfy { $0 < 0x80 }
-                ? String(decoding: buffer, as: UTF8.self) : String(validating: buffer, as: UTF8.self)
-        }
+        let decoded: String? = buffer.allSatisfy { $0 < 0x80 }
+            ? String(decoding: buffer, as: UTF8.self) : String(validating: buffer, as: UTF8.self)
         guard let string = decoded else {
             throw JSONParseError(message: "invalid UTF-8 in string", offset: start)
         }

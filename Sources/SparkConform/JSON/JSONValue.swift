@@ -99,6 +99,11 @@ public struct JSONObject: Sendable, Equatable {
     /// Object equality ignores key order, as JSON does.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.count == rhs.count else { return false }
+        // Unchanged subtrees of a copied document share storage: equal without a walk.
+        let shared = lhs.members.withUnsafeBufferPointer { left in
+            rhs.members.withUnsafeBufferPointer { right in left.baseAddress == right.baseAddress }
+        }
+        if shared { return true }
         for (index, member) in lhs.members.enumerated() {
             // Same order is the common case: compare in place before searching.
             if rhs.members[index].key == member.key {
