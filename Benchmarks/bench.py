@@ -145,13 +145,7 @@ def main():
     parser.add_argument("--binary", default=None)
     args = parser.parse_args()
 
-    binary = args.binary
-    if not binary:
-        subprocess.run(["swift", "build", "-c", "release", "--product", "spark-conform"], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
-        bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                                  capture_output=True, text=True).stdout.strip()
-        binary = f"{bin_path}/spark-conform"
+    binary = args.binary or build_release()
     workdir = Path(tempfile.mkdtemp(prefix="spark-conform-bench-"))
     subprocess.run([binary, "certs", "generate", "--out", str(workdir / "certs")], check=True, capture_output=True)
     ca = str(workdir / "certs" / "ca.crt")
@@ -202,6 +196,7 @@ def main():
 
     webhook_peak = peak_rss_kib(webhook.pid)
     webhook_now = current_rss_kib(webhook.pid)
+    parts = rss_parts_kib(webhook.pid)
     nginx.send_signal(signal.SIGQUIT)
     webhook.send_signal(signal.SIGTERM)
     webhook.wait(timeout=10)
@@ -233,7 +228,8 @@ def main():
                   f"{ratio:>14.2f} {cpu_ratio:>12.2f} {failed:>6}")
     print()
     print(f"webhook: ready {ready_ms:.0f} ms after start; peak RSS {webhook_peak / 1024:.1f} MiB "
-          f"(RSS at the end {webhook_now / 1024:.1f} MiB); failed or non-200 requests: {failures}")
+          f"(at the end {webhook_now / 1024:.1f} MiB: {parts.get('RssAnon', 0) / 1024:.1f} MiB anonymous, "
+          f"{parts.get('RssFile', 0) / 1024:.1f} MiB file-backed code and data); failed or non-200 requests: {failures}")
 
     key = ("webhook", "executor", True, 16)
     ceiling = results[("nginx", "executor", True, 16)]
@@ -249,6 +245,24 @@ def main():
     print()
     for name, ok in checks:
         print(f"  [{'met' if ok else 'MISSED'}] {name}")
+
+
+def build_release():
+    """The binary the Dockerfile ships: release, Swift runtime linked in statically."""
+    flags = ["-c", "release", "--static-swift-stdlib", "--scratch-path", str(ROOT / ".build-static")]
+    subprocess.run(["swift", "build", *flags, "--product", "spark-conform"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    bin_path = subprocess.run(["swift", "build", *flags, "--show-bin-path"], cwd=ROOT, check=True,
+                              capture_output=True, text=True).stdout.strip()
+    return f"{bin_path}/spark-conform"
+
+
+def rss_parts_kib(pid):
+    """Anonymous (heap, stacks) and file-backed (code, read-only data) resident memory."""
+    parts = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(("RssAnon:", "RssFile:")):
+            parts[line.split(":")[0]] = int(line.split()[1])
+    return parts
 
 
 def wait_ready_nginx(port, ca):

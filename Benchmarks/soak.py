@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import ROOT, current_rss_kib, peak_rss_kib, review, wait_ready  # noqa: E402
+from bench import build_release, current_rss_kib, peak_rss_kib, review, ROOT, wait_ready  # noqa: E402
 
 
 def h2load(port, body, connections, requests, log_file):
@@ -41,8 +41,7 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--binary", default=None)
     args = parser.parse_args()
-    binary = args.binary or subprocess.run(
-        ["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True).stdout.strip() + "/spark-conform"
+    binary = args.binary or build_release()
     work = Path(tempfile.mkdtemp(prefix="spark-conform-soak-"))
     subprocess.run([binary, "certs", "generate", "--out", str(work / "certs")], check=True, capture_output=True)
     body = work / "executor-review.json"
