@@ -53,13 +53,19 @@ def worker():
                 if not status:
                     raise OSError('eof')
                 length = 0
+                close = False
                 while True:
                     line = f.readline()
                     if line in (b'\r\n', b''): break
                     if line.lower().startswith(b'content-length:'): length = int(line.split(b':')[1])
+                    if line.lower().startswith(b'connection:') and b'close' in line.lower(): close = True
                 data = f.read(length)
                 assert len(data) == length
                 with lock: stats['ok'] += 1
+                if close:
+                    # As HTTP/1.1 requires (and Go's client does): no further request on this connection.
+                    with lock: stats['closed_by_server_header'] = stats.get('closed_by_server_header', 0) + 1
+                    break
             except (OSError, AssertionError, ssl.SSLError) as e:
                 with lock:
                     stats['lost_after_send'] += 1

@@ -9,6 +9,7 @@ import SparkConform
 struct WebhookRoutes: Sendable {
     let policies: PolicyStore
     let metrics: WebhookMetrics
+    let shutdown: ShutdownState
     let audit: LineWriter
     let maximumBodyBytes: Int
 
@@ -16,6 +17,7 @@ struct WebhookRoutes: Sendable {
     static let previewTypes: Set<String> = ["application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/plain"]
 
     func register(on router: Router<BasicRequestContext>) {
+        router.add(middleware: DrainingMiddleware(shutdown: shutdown))
         router.post("/mutate") { request, context in await mutate(request, context: context) }
         router.post("/preview") { request, _ in await preview(request) }
         router.get("/metrics") { _, _ in
@@ -24,8 +26,11 @@ struct WebhookRoutes: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
         }
         router.get("/healthz") { _, _ in Self.text(.ok, "ok\n") }
-        // Ready once the listener is up: the policy and the certificate were loaded before it.
-        router.get("/readyz") { _, _ in Self.text(.ok, "ready\n") }
+        // Ready once the listener is up (the policy and the certificate were loaded
+        // before it) and until shutdown begins.
+        router.get("/readyz") { _, _ in
+            shutdown.isDraining ? Self.text(.serviceUnavailable, "shutting down\n") : Self.text(.ok, "ready\n")
+        }
         let allowedMethods: [(String, HTTPRequest.Method)] = [
             ("/mutate", .post), ("/preview", .post), ("/metrics", .get), ("/healthz", .get), ("/readyz", .get),
         ]

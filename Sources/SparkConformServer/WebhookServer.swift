@@ -37,6 +37,7 @@ public enum WebhookServer {
         policyText: String = "",
         metrics: WebhookMetrics = WebhookMetrics(),
         audit: LineWriter = .standardOutput,
+        shutdown: ShutdownState = ShutdownState(),
         logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
@@ -47,7 +48,8 @@ public enum WebhookServer {
         tls.sslContextCallback = certificates.contextCallback
         let router = Router()
         WebhookRoutes(
-            policies: policies, metrics: metrics, audit: audit, maximumBodyBytes: configuration.maximumBodyBytes
+            policies: policies, metrics: metrics, shutdown: shutdown, audit: audit,
+            maximumBodyBytes: configuration.maximumBodyBytes
         ).register(on: router)
         var services: [any Service] = [
             certificates.poller(interval: configuration.certificateReloadInterval, metrics: metrics, logger: logger)

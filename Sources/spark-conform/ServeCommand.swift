@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import SparkConform
 import SparkConformCertificates
+import ServiceLifecycle
 import SparkConformServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -53,13 +54,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between checks of the certificate and key files for changes (default 10).")
     var tlsReloadInterval: Double = 10
 
+    @Option(help: "Seconds to keep serving after SIGTERM, closing HTTP/1.1 connections after each response, before the graceful stop (default 2).")
+    var shutdownDrainSeconds: Double = 2
+
     func run() async throws {
         let levelName = Environment.value(logLevel, "SPARK_CONFORM_LOG_LEVEL") ?? "info"
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ValidationError("--log-level '\(levelName)' is not one of: trace, debug, info, notice, warning, error, critical")
         }
-        guard policyReloadInterval > 0, tlsReloadInterval > 0 else {
-            throw ValidationError("--policy-reload-interval and --tls-reload-interval must be positive")
+        guard policyReloadInterval > 0, tlsReloadInterval > 0, shutdownDrainSeconds >= 0 else {
+            throw ValidationError("--policy-reload-interval and --tls-reload-interval must be positive, --shutdown-drain-seconds not negative")
         }
         // Operational logs are JSON lines on stderr; the audit log goes to stdout or its file.
         LoggingSystem.bootstrap { label in
@@ -115,14 +119,16 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.maximumBodyBytes = bytes
         }
 
+        let shutdown = ShutdownState()
+        let app: any Service
         do {
-            let app = try WebhookServer.makeApplication(
+            app = try WebhookServer.makeApplication(
                 configuration: configuration, policies: PolicyStore(loadedPolicy), policyText: policyText,
-                audit: audit, logger: logger)
-            // runService stops accepting on SIGTERM/SIGINT and lets in-flight requests finish.
-            try await app.runService()
+                audit: audit, shutdown: shutdown, logger: logger)
         } catch let error as TLSFiles.LoadError {
             throw ValidationError(error.description)
         }
+        try await GracefulStop.run(
+            app, drain: .milliseconds(Int(shutdownDrainSeconds * 1000)), shutdown: shutdown, logger: logger)
     }
 }

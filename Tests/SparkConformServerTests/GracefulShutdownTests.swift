@@ -19,7 +19,7 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: directory) }
         let process = Process()
         process.executableURL = PreviewConsistencyTests.cli
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--dev-cert-dir", directory.appendingPathComponent("certs").path, "--audit-log", directory.appendingPathComponent("audit.log").path]
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--shutdown-drain-seconds", "0.5", "--dev-cert-dir", directory.appendingPathComponent("certs").path, "--audit-log", directory.appendingPathComponent("audit.log").path]
         let errors = Pipe()
         process.standardError = errors
         try process.run()
@@ -64,6 +64,8 @@ import Glibc
                 #expect(reply.status == 200)
                 #expect(reply.json?[path: ["response", "uid"]] == "in-flight")
                 #expect(reply.json?[path: ["response", "patchType"]] == "JSONPatch")
+                // Draining: the client is told not to reuse the connection.
+                #expect(reply.headers["Connection"].first == "close")
             }
         }
         // It exits cleanly, and no longer accepts connections.
