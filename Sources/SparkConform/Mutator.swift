@@ -76,37 +76,34 @@ public enum Mutator {
             decision.reason = "namespace \(namespace) is not covered by the policy"
             return decision
         }
+        let skipAll = pod.annotation(OptOutAnnotations.skip) == "true"
+        let skipList = pod.annotation(OptOutAnnotations.skipRules).map {
+            $0.split(separator: ",").map(\.trimmingSpaces).filter { !$0.isEmpty }
+        }
         var skippedByAnnotation: Set<RuleID> = []
-        if let skip = pod.annotation(OptOutAnnotations.skip), skip == "true" {
-            guard policy.allowPodOptOut else {
+        if skipAll || skipList != nil {
+            if !policy.allowPodOptOut {
                 decision.warnings.append(clip("spark-conform: pod opt-out annotations are disabled by policy; ignored"))
-                return run(pod: object, role: role, namespace: namespace, policy: policy, skipped: [], into: decision)
-            }
-            decision.reason = "pod opted out with \(OptOutAnnotations.skip)"
-            return decision
-        }
-        if let list = pod.annotation(OptOutAnnotations.skipRules) {
-            let names = list.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
-            let unknown = names.filter { RuleID(rawValue: $0) == nil }
-            if !unknown.isEmpty {
-                decision.warnings.append(clip("spark-conform: unknown rule in \(OptOutAnnotations.skipRules): \(unknown.joined(separator: ","))"))
-            }
-            if policy.allowPodOptOut {
+            } else if skipAll {
+                decision.reason = "pod opted out with \(OptOutAnnotations.skip)"
+                return decision
+            } else if let names = skipList {
+                let unknown = names.filter { RuleID(rawValue: $0) == nil }
+                if !unknown.isEmpty {
+                    decision.warnings.append(clip("spark-conform: unknown rule in \(OptOutAnnotations.skipRules): \(unknown.joined(separator: ","))"))
+                }
                 skippedByAnnotation = Set(names.compactMap(RuleID.init(rawValue:)))
-            } else {
-                decision.warnings.append(clip("spark-conform: pod opt-out annotations are disabled by policy; ignored"))
             }
         }
-        return run(pod: object, role: role, namespace: namespace, policy: policy, skipped: skippedByAnnotation, into: decision)
+        return run(pod: object, role: role, policy: policy, skipped: skippedByAnnotation, into: decision)
     }
 
     private static func run(
-        pod object: JSONValue, role: SparkRole, namespace: String, policy: Policy, skipped: Set<RuleID>,
+        pod object: JSONValue, role: SparkRole, policy: Policy, skipped: Set<RuleID>,
         into decision: Decision
     ) -> Decision {
         var decision = decision
-        let context = RuleContext(
-            original: PodView(object), role: role, appID: PodView(object).appID, namespace: namespace, policy: policy)
+        let context = RuleContext(original: PodView(object), role: role, policy: policy)
         var draft = object
         for rule in rules {
             if !policy.isEnabled(rule.id) {

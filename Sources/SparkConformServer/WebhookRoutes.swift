@@ -116,18 +116,8 @@ struct WebhookRoutes: Sendable {
             let body = try await readBody(request, accepting: Self.previewTypes)
             let query = request.uri.queryParameters
             var options = Preview.Options()
-            if let output = query.get("output") {
-                guard let parsed = Preview.Output(rawValue: output) else {
-                    throw Failure.badRequest("output '\(output)' is not one of: \(Preview.Output.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                options.output = parsed
-            }
-            if let format = query.get("format") {
-                guard let parsed = Preview.Format(rawValue: format) else {
-                    throw Failure.badRequest("format '\(format)' is not one of: \(Preview.Format.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                options.format = parsed
-            }
+            if let output = try Self.choice(query.get("output"), name: "output", Preview.Output.self) { options.output = output }
+            options.format = try Self.choice(query.get("format"), name: "format", Preview.Format.self)
             options.namespace = query.get("namespace")
             let report: Preview.Report
             do {
@@ -147,6 +137,17 @@ struct WebhookRoutes: Sendable {
         } catch {
             return (error as? Failure ?? .badRequest("\(error)")).response
         }
+    }
+
+    /// A query parameter that must be one of an enumeration's raw values.
+    private static func choice<T: RawRepresentable & CaseIterable>(
+        _ value: String?, name: String, _: T.Type
+    ) throws(Failure) -> T? where T.RawValue == String {
+        guard let value else { return nil }
+        guard let parsed = T(rawValue: value) else {
+            throw Failure.badRequest("\(name) '\(value)' is not one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return parsed
     }
 
     private func readBody(_ request: Request, accepting types: Set<String>) async throws(Failure) -> ByteBuffer {

@@ -53,7 +53,6 @@ public enum Preview {
         public let original: JSONValue
         public let decision: Decision
         public let patched: JSONValue
-        public let dryRun: Bool
 
         public var name: String { decision.podName.isEmpty ? "document \(document)" : decision.podName }
         public var wouldChange: Bool { !decision.wouldPatch.isEmpty }
@@ -147,7 +146,7 @@ public enum Preview {
         }
         return Item(
             document: document, namespace: request.namespace, original: original, decision: decision,
-            patched: patched, dryRun: request.dryRun)
+            patched: patched)
     }
 
     // MARK: rendering

@@ -2,9 +2,9 @@
 public struct RuleContext: Sendable {
     public let original: PodView
     public let role: SparkRole
-    public let appID: String?
-    public let namespace: String
     public let policy: Policy
+
+    public var appID: String? { original.appID }
 }
 
 /// One best practice. A rule edits the draft pod (never the patch) and
