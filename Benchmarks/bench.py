@@ -138,14 +138,21 @@ http {{
 """
 
 
+# Interleaved in this order within each configuration; the floor is our own server
+# (same TLS, same transport) answering the same fixed bytes (Benchmarks/FloorServer).
+TARGETS = [("webhook", "executor"), ("nginx", "executor"), ("floor", "executor"), ("webhook", "driver")]
+TARGETS_SHOWN = [("nginx", "executor"), ("floor", "executor"), ("webhook", "executor"), ("webhook", "driver")]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--requests", type=int, default=20000, help="per run at 16 and 64 connections")
-    parser.add_argument("--binary", default=None)
+    parser.add_argument("--only", default=None,
+                        help="comma-separated runs to keep, e.g. h1:1,h1:16 (for quick before/after checks)")
     args = parser.parse_args()
 
-    binary = args.binary or build_release()
+    binary, floor_binary = build_release()
     workdir = Path(tempfile.mkdtemp(prefix="spark-conform-bench-"))
     subprocess.run([binary, "certs", "generate", "--out", str(workdir / "certs")], check=True, capture_output=True)
     ca = str(workdir / "certs" / "ca.crt")
@@ -176,18 +183,27 @@ def main():
                                                               capture_output=True, text=True).stdout.split()]
     status, nginx_response = post(nginx_port, ca, Path(bodies["executor"]).read_bytes())
     assert status == 200 and len(nginx_response) == len(executor_response)
+    (workdir / "executor-response.json").write_bytes(executor_response)
+    floor_port = 18445
+    floor = subprocess.Popen([floor_binary, str(floor_port), str(workdir / "certs/tls.crt"),
+                              str(workdir / "certs/tls.key"), str(workdir / "executor-response.json")],
+                             stdout=subprocess.DEVNULL, stderr=open(workdir / "floor.log", "w"))
+    assert wait_ready_nginx(floor_port, ca), "floor server did not start"
+    status, floor_response = post(floor_port, ca, Path(bodies["executor"]).read_bytes())
+    assert status == 200 and floor_response == executor_response
 
     configs = []
     for h1 in (True, False):
         for connections in (1, 16, 64):
             requests = args.requests // 4 if connections == 1 else args.requests
-            configs.append((h1, connections, requests))
+            if args.only is None or f"{'h1' if h1 else 'h2'}:{connections}" in args.only.split(","):
+                configs.append((h1, connections, requests))
     results = {}
     for round_number in range(args.rounds):
         for h1, connections, requests in configs:
-            runs = [("webhook", "executor"), ("nginx", "executor"), ("webhook", "driver")]
-            for target, kind in runs:
-                port, pids = (webhook_port, [webhook.pid]) if target == "webhook" else (nginx_port, nginx_pids)
+            for target, kind in TARGETS:
+                port, pids = {"webhook": (webhook_port, [webhook.pid]), "nginx": (nginx_port, nginx_pids),
+                              "floor": (floor_port, [floor.pid])}[target]
                 before = cpu_ticks(pids)
                 result = h2load(port, bodies[kind], connections, requests, h1, str(workdir / "h2load.log"))
                 result["cpu_us"] = (cpu_ticks(pids) - before) / TICKS * 1e6 / max(1, result["succeeded"])
@@ -197,7 +213,9 @@ def main():
     webhook_peak = peak_rss_kib(webhook.pid)
     webhook_now = current_rss_kib(webhook.pid)
     parts = rss_parts_kib(webhook.pid)
+    floor_peak = peak_rss_kib(floor.pid)
     nginx.send_signal(signal.SIGQUIT)
+    floor.send_signal(signal.SIGKILL)
     webhook.send_signal(signal.SIGTERM)
     webhook.wait(timeout=10)
     nginx.wait(timeout=10)
@@ -216,21 +234,24 @@ def main():
     failures = 0
     for h1, connections, _ in configs:
         nginx_runs = results[("nginx", "executor", h1, connections)]
-        for target, kind in (("nginx", "executor"), ("webhook", "executor"), ("webhook", "driver")):
+        for target, kind in TARGETS_SHOWN:
             runs = results[(target, kind, h1, connections)]
             failed = sum(r["failed"] + r["non200"] for r in runs)
             failures += failed
             rps, p50, p99, cpu = (median(runs, k) for k in ("rps", "p50", "p99", "cpu_us"))
             ratio = rps / median(nginx_runs, "rps")
             cpu_ratio = cpu / median(nginx_runs, "cpu_us")
-            label = "nginx (ceiling)" if target == "nginx" else f"webhook {kind}"
+            label = {"nginx": "nginx (ceiling)", "floor": "transport floor"}.get(target, f"webhook {kind}")
             print(f"{'h1.1' if h1 else 'h2':6} {connections:>5} {label:18} {rps:>9.0f} {p50:>7.3f} {p99:>7.3f} {cpu:>10.1f} "
                   f"{ratio:>14.2f} {cpu_ratio:>12.2f} {failed:>6}")
     print()
     print(f"webhook: ready {ready_ms:.0f} ms after start; peak RSS {webhook_peak / 1024:.1f} MiB "
           f"(at the end {webhook_now / 1024:.1f} MiB: {parts.get('RssAnon', 0) / 1024:.1f} MiB anonymous, "
           f"{parts.get('RssFile', 0) / 1024:.1f} MiB file-backed code and data); failed or non-200 requests: {failures}")
+    print(f"transport floor: peak RSS {floor_peak / 1024:.1f} MiB")
 
+    if not all((t, "executor", True, c) in results for t in ("webhook", "nginx") for c in (1, 16)):
+        return
     key = ("webhook", "executor", True, 16)
     ceiling = results[("nginx", "executor", True, 16)]
     checks = [
@@ -248,12 +269,14 @@ def main():
 
 
 def build_release():
-    """The binary the Dockerfile ships: release, Swift runtime linked in statically."""
+    """The binary the Dockerfile ships (release, Swift runtime linked in statically),
+    and the framework-floor server built the same way."""
     flags = ["-c", "release", "--static-swift-stdlib", "--scratch-path", str(ROOT / ".build-static")]
-    subprocess.run(["swift", "build", *flags, "--product", "spark-conform"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    for product in ("spark-conform", "spark-conform-floor"):
+        subprocess.run(["swift", "build", *flags, "--product", product], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     bin_path = subprocess.run(["swift", "build", *flags, "--show-bin-path"], cwd=ROOT, check=True,
                               capture_output=True, text=True).stdout.strip()
-    return f"{bin_path}/spark-conform"
+    return f"{bin_path}/spark-conform", f"{bin_path}/spark-conform-floor"
 
 
 def rss_parts_kib(pid):

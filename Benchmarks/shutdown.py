@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import ROOT, build_release, review, wait_ready  # noqa: E402
 
-binary = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else build_release()
+binary = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else build_release()[0]
 os.chdir(tempfile.mkdtemp(prefix='spark-conform-shutdown-'))
 subprocess.run([binary, 'certs', 'generate', '--out', 'certs'], check=True, capture_output=True)
 body = review(ROOT / 'fixtures' / 'spark-3.5.3-executor-basic.json').encode()

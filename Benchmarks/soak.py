@@ -41,7 +41,7 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--binary", default=None)
     args = parser.parse_args()
-    binary = args.binary or build_release()
+    binary = args.binary or build_release()[0]
     work = Path(tempfile.mkdtemp(prefix="spark-conform-soak-"))
     subprocess.run([binary, "certs", "generate", "--out", str(work / "certs")], check=True, capture_output=True)
     body = work / "executor-review.json"

@@ -1,5 +1,3 @@
-import HTTPTypes
-import Hummingbird
 import Synchronization
 
 /// Between SIGTERM and the server's graceful shutdown: still serving, but
@@ -14,20 +12,4 @@ public final class ShutdownState: Sendable {
     public var isDraining: Bool { draining.load(ordering: .relaxed) }
 
     public func beginDraining() { draining.store(true, ordering: .relaxed) }
-}
-
-struct DrainingMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
-    let shutdown: ShutdownState
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
-        // HTTP/1.1 requests come through Hummingbird's codec with scheme "http"
-        // (h2 ones carry :scheme https); `Connection` is forbidden in h2, where
-        // GOAWAY does this job.
-        if shutdown.isDraining, request.head.scheme == "http" {
-            response.headers[.connection] = "close"
-        }
-        return response
-    }
 }

@@ -1,89 +1,120 @@
-import HTTPTypes
-import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import SparkConform
 
+/// One HTTP request as the routes see it: whole, with its body already
+/// collected (or known to be over the limit) by `WebhookHTTPHandler`.
+struct WebhookRequest {
+    enum Body {
+        case bytes(ByteBuffer)
+        /// Over the limit: `declared` is the Content-Length when the client sent one.
+        case tooLarge(declared: Int?)
+    }
+
+    let head: HTTPRequestHead
+    let body: Body
+}
+
+/// One HTTP reply: status, content type, body, and any further headers.
+struct WebhookReply {
+    var status: HTTPResponseStatus
+    var contentType: String
+    var body: ByteBuffer
+    var headers: [(String, String)] = []
+
+    static func json(_ status: HTTPResponseStatus, _ bytes: [UInt8]) -> WebhookReply {
+        WebhookReply(status: status, contentType: "application/json", body: ByteBuffer(bytes: bytes))
+    }
+
+    static func text(_ status: HTTPResponseStatus, _ text: String) -> WebhookReply {
+        WebhookReply(status: status, contentType: "text/plain; charset=utf-8", body: ByteBuffer(string: text))
+    }
+}
+
 /// HTTP in and out. Every decision is `Mutator`'s (through `Preview` for
-/// `/preview`); this layer frames bytes, measures, logs and counts.
+/// `/preview`); this layer frames bytes, measures, logs and counts. It runs
+/// on the connection's event loop: the decision takes microseconds and never
+/// waits, so handing it to another thread would only add two context switches.
 struct WebhookRoutes: Sendable {
     let policies: PolicyStore
     let metrics: WebhookMetrics
     let shutdown: ShutdownState
     let audit: LineWriter
     let maximumBodyBytes: Int
+    let logger: Logger
 
     static let jsonTypes: Set<String> = ["application/json"]
     static let previewTypes: Set<String> = ["application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/plain"]
+    static let allowedMethods: [(path: String, method: HTTPMethod)] = [
+        ("/mutate", .POST), ("/preview", .POST), ("/metrics", .GET), ("/healthz", .GET), ("/readyz", .GET),
+    ]
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.add(middleware: DrainingMiddleware(shutdown: shutdown))
-        router.post("/mutate") { request, context in await mutate(request, context: context) }
-        router.post("/preview") { request, _ in await preview(request) }
-        router.get("/metrics") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+    func respond(to request: WebhookRequest) -> WebhookReply {
+        let (path, query) = Self.split(request.head.uri)
+        guard let allowed = Self.allowedMethods.first(where: { $0.path == path })?.method else {
+            return Failure(
+                status: .notFound, reason: "NotFound",
+                message: "no such path \(path); served: \(Self.allowedMethods.map(\.path).joined(separator: ", "))"
+            ).reply
         }
-        router.get("/healthz") { _, _ in Self.text(.ok, "ok\n") }
-        // Ready once the listener is up (the policy and the certificate were loaded
-        // before it) and until shutdown begins.
-        router.get("/readyz") { _, _ in
-            shutdown.isDraining ? Self.text(.serviceUnavailable, "shutting down\n") : Self.text(.ok, "ready\n")
+        guard request.head.method == allowed else {
+            var reply = Failure(
+                status: .methodNotAllowed, reason: "MethodNotAllowed",
+                message: "\(request.head.method.rawValue) is not allowed on \(path); use \(allowed.rawValue)"
+            ).reply
+            reply.headers.append(("allow", allowed.rawValue))
+            return reply
         }
-        let allowedMethods: [(String, HTTPRequest.Method)] = [
-            ("/mutate", .post), ("/preview", .post), ("/metrics", .get), ("/healthz", .get), ("/readyz", .get),
-        ]
-        for (path, allowed) in allowedMethods {
-            for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch, .head, .options] where method != allowed {
-                router.on(RouterPath(path), method: method) { request, _ in
-                    var response = Failure(
-                        status: .methodNotAllowed, reason: "MethodNotAllowed",
-                        message: "\(request.method.rawValue) is not allowed on \(path); use \(allowed.rawValue)"
-                    ).response
-                    response.headers[.allow] = allowed.rawValue
-                    return response
-                }
-            }
+        switch path {
+        case "/mutate": return mutate(request)
+        case "/preview": return preview(request, query: query)
+        case "/metrics":
+            return WebhookReply(
+                status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: ByteBuffer(bytes: metrics.exposition()))
+        case "/healthz": return .text(.ok, "ok\n")
+        default:
+            // Ready once the listener is up (the policy and the certificate were loaded
+            // before it) and until shutdown begins.
+            return shutdown.isDraining ? .text(.serviceUnavailable, "shutting down\n") : .text(.ok, "ready\n")
         }
     }
 
     /// An HTTP error, shaped as a Kubernetes `Status` so kubectl and the apiserver log it readably.
     struct Failure: Error {
-        let status: HTTPResponse.Status
+        let status: HTTPResponseStatus
         let reason: String
         let message: String
 
-        var response: Response {
+        var reply: WebhookReply {
             let body: JSONValue = [
-                "apiVersion": "v1", "kind": "Status", "status": "Failure", "code": .int(status.code),
+                "apiVersion": "v1", "kind": "Status", "status": "Failure", "code": .int(Int(status.code)),
                 "reason": .string(reason), "message": .string(message),
             ]
-            return WebhookRoutes.json(status, JSONWriter.bytes(body))
+            return .json(status, JSONWriter.bytes(body))
         }
 
         static func badRequest(_ message: String) -> Failure { Failure(status: .badRequest, reason: "BadRequest", message: message) }
     }
 
-    func mutate(_ request: Request, context: BasicRequestContext) async -> Response {
+    func mutate(_ request: WebhookRequest) -> WebhookReply {
         let start = ContinuousClock.now
         let review: AdmissionReview
-        do {
-            let body = try await readBody(request, accepting: Self.jsonTypes)
+        do throws(Failure) {
+            let body = try self.body(of: request, accepting: Self.jsonTypes)
             do {
                 review = try AdmissionReview.decode(body.readableBytesView)
             } catch {
                 throw Failure.badRequest(error.message)
             }
         } catch {
-            let failure = error as? Failure ?? .badRequest("\(error)")
             let elapsed = ContinuousClock.now - start
             metrics.record(.rejected, duration: elapsed)
-            context.logger.info("admission request rejected", metadata: ["status": "\(failure.status.code)", "error": "\(failure.message)"])
+            logger.info("admission request rejected", metadata: ["status": "\(error.status.code)", "error": "\(error.message)"])
             audit.write(line: JSONWriter.bytes(AuditRecord.rejected(
-                status: failure.status.code, message: failure.message, uid: nil, time: Timestamp.now(),
+                status: Int(error.status.code), message: error.message, uid: nil, time: Timestamp.now(),
                 latencySeconds: elapsed.seconds)))
-            return failure.response
+            return error.reply
         }
 
         var decision = Mutator.decide(review.request, policy: policies.policy)
@@ -94,7 +125,7 @@ struct WebhookRoutes: Sendable {
             do {
                 _ = try JSONPatch.apply(decision.patch, to: object)
             } catch {
-                context.logger.error("internal error: patch does not apply; pod allowed unpatched", metadata: [
+                logger.error("internal error: patch does not apply; pod allowed unpatched", metadata: [
                     "uid": "\(review.request.uid)", "error": "\(error.message)",
                 ])
                 decision.patch = []
@@ -108,17 +139,17 @@ struct WebhookRoutes: Sendable {
         metrics.record(decision)
         audit.write(line: JSONWriter.bytes(AuditRecord.decision(
             decision, request: review.request, time: Timestamp.now(), latencySeconds: elapsed.seconds)))
-        return Self.json(.ok, response)
+        return .json(.ok, response)
     }
 
-    func preview(_ request: Request) async -> Response {
-        do {
-            let body = try await readBody(request, accepting: Self.previewTypes)
-            let query = request.uri.queryParameters
+    func preview(_ request: WebhookRequest, query: Substring) -> WebhookReply {
+        do throws(Failure) {
+            let body = try self.body(of: request, accepting: Self.previewTypes)
+            let parameters = try QueryParameters(query, accepting: ["output", "format", "namespace"])
             var options = Preview.Options()
-            if let output = try Self.choice(query.get("output"), name: "output", Preview.Output.self) { options.output = output }
-            options.format = try Self.choice(query.get("format"), name: "format", Preview.Format.self)
-            options.namespace = query.get("namespace")
+            if let output = try Self.choice(parameters["output"], name: "output", Preview.Output.self) { options.output = output }
+            options.format = try Self.choice(parameters["format"], name: "format", Preview.Format.self)
+            options.namespace = parameters["namespace"]
             let report: Preview.Report
             do {
                 report = try Preview.run(String(decoding: body.readableBytesView, as: UTF8.self), options: options, policy: policies.policy)
@@ -131,11 +162,11 @@ struct WebhookRoutes: Sendable {
             case .yaml: contentType = "application/yaml"
             case .text: contentType = "text/plain; charset=utf-8"
             }
-            var headers: HTTPFields = [.contentType: contentType]
-            headers[HTTPField.Name("X-Spark-Conform-Would-Change")!] = report.wouldChange ? "true" : "false"
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: report.text)))
+            return WebhookReply(
+                status: .ok, contentType: contentType, body: ByteBuffer(string: report.text),
+                headers: [("x-spark-conform-would-change", report.wouldChange ? "true" : "false")])
         } catch {
-            return (error as? Failure ?? .badRequest("\(error)")).response
+            return error.reply
         }
     }
 
@@ -150,36 +181,35 @@ struct WebhookRoutes: Sendable {
         return parsed
     }
 
-    private func readBody(_ request: Request, accepting types: Set<String>) async throws(Failure) -> ByteBuffer {
-        let contentType = request.headers[.contentType] ?? ""
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+    private func body(of request: WebhookRequest, accepting types: Set<String>) throws(Failure) -> ByteBuffer {
+        let contentType = request.head.headers.first(name: "content-type") ?? ""
+        let mediaType = (contentType.split(separator: ";").first ?? "").trimmingWhitespace.lowercased()
         guard types.contains(mediaType) else {
             throw Failure(
                 status: .unsupportedMediaType, reason: "UnsupportedMediaType",
                 message: "Content-Type must be \(types.sorted().joined(separator: " or ")), got \(contentType.isEmpty ? "none" : "'\(contentType)'")")
         }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maximumBodyBytes {
-            throw tooLarge("\(length) bytes")
-        }
-        do {
-            return try await request.body.collect(upTo: maximumBodyBytes)
-        } catch is NIOTooManyBytesError {
-            throw tooLarge("the body")
-        } catch {
-            throw Failure.badRequest("could not read the request body: \(error)")
+        switch request.body {
+        case .bytes(let bytes):
+            return bytes
+        case .tooLarge(let declared):
+            throw Failure(
+                status: .payloadTooLarge, reason: "RequestEntityTooLarge",
+                message: "\(declared.map { "\($0) bytes" } ?? "the body") exceeds the limit of \(maximumBodyBytes) bytes")
         }
     }
 
-    private func tooLarge(_ size: String) -> Failure {
-        Failure(status: .contentTooLarge, reason: "RequestEntityTooLarge", message: "\(size) exceeds the limit of \(maximumBodyBytes) bytes")
+    /// Path and query of a request target (`/preview?output=diff`).
+    static func split(_ uri: String) -> (path: Substring, query: Substring) {
+        guard let mark = uri.firstIndex(of: "?") else { return (uri[...], "") }
+        return (uri[..<mark], uri[uri.index(after: mark)...])
     }
+}
 
-    static func json(_ status: HTTPResponse.Status, _ bytes: [UInt8]) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-
-    static func text(_ status: HTTPResponse.Status, _ text: String) -> Response {
-        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+extension Substring {
+    var trimmingWhitespace: Substring {
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return self[first...last]
     }
 }
 

@@ -1,7 +1,8 @@
-import Hummingbird
-import HummingbirdHTTP2
 import Logging
 import NIOCore
+import NIOHTTP1
+import NIOHTTP2
+import NIOPosix
 import NIOSSL
 import ServiceLifecycle
 import SparkConform
@@ -27,11 +28,31 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
-/// The HTTPS server: TLS 1.2+, ALPN h2 and http/1.1 on one port.
-public enum WebhookServer {
+/// The HTTPS server on SwiftNIO: TLS 1.2+, ALPN h2 and http/1.1 on one port,
+/// each request answered on its connection's event loop. A graceful shutdown
+/// stops accepting, lets every connection finish what it has in flight, and
+/// returns when the last one has closed (or is cancelled, and closes them).
+public struct WebhookServer: Service {
+    /// How long an HTTP/2 connection may take to finish its streams after GOAWAY.
+    static let http2GraceTime = TimeAmount.seconds(5)
+
+    /// What each connection's handler needs: the answer to a whole request, the body limit, and whether to drain.
+    struct Transport: Sendable {
+        let respond: @Sendable (WebhookRequest) -> WebhookReply
+        let maximumBodyBytes: Int
+        let shutdown: ShutdownState
+    }
+
+    let configuration: ServerConfiguration
+    let transport: Transport
+    let tls: NIOSSLContext
+    let pollers: [any Service]
+    let logger: Logger
+    let onServerRunning: @Sendable (any Channel) async -> Void
+
     /// `policyText` is the policy file's content as loaded, so the watcher
     /// only reacts to a real change.
-    public static func makeApplication(
+    public init(
         configuration: ServerConfiguration,
         policies: PolicyStore,
         policyText: String = "",
@@ -40,32 +61,104 @@ public enum WebhookServer {
         shutdown: ShutdownState = ShutdownState(),
         logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
-    ) throws -> some ApplicationProtocol {
+    ) throws {
         let certificates = try CertificateReloader(certificateFile: configuration.certificateFile, keyFile: configuration.keyFile)
         metrics.certificateExpires(atEpochSeconds: certificates.pair.notValidAfter.timeIntervalSince1970)
         CertificateReloader.warnIfExpiring(certificates.pair, logger: logger)
-        var tls = TLSFiles.serverConfiguration(certificates.pair, minimumVersion: configuration.minimumTLSVersion)
-        tls.sslContextCallback = certificates.contextCallback
-        let router = Router()
-        WebhookRoutes(
+        let routes = WebhookRoutes(
             policies: policies, metrics: metrics, shutdown: shutdown, audit: audit,
-            maximumBodyBytes: configuration.maximumBodyBytes
-        ).register(on: router)
-        var services: [any Service] = [
+            maximumBodyBytes: configuration.maximumBodyBytes, logger: logger)
+        var pollers: [any Service] = [
             certificates.poller(interval: configuration.certificateReloadInterval, metrics: metrics, logger: logger)
         ]
         if let file = configuration.policyFile {
-            services.append(PolicyReloader.poller(
+            pollers.append(PolicyReloader.poller(
                 path: file, initialContent: policyText, interval: configuration.policyReloadInterval,
                 store: policies, metrics: metrics, logger: logger))
         }
-        return Application(
-            router: router,
-            server: try .http2Upgrade(tlsConfiguration: tls),
-            configuration: ApplicationConfiguration(
-                address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            services: services,
+        try self.init(
+            configuration: configuration, certificates: certificates, pollers: pollers, logger: logger,
             onServerRunning: onServerRunning,
-            logger: logger)
+            transport: Transport(respond: routes.respond, maximumBodyBytes: configuration.maximumBodyBytes, shutdown: shutdown))
+    }
+
+    /// The same transport answering every request with `body` and doing nothing
+    /// else: the floor the load benchmark measures the webhook against.
+    public static func fixedReply(configuration: ServerConfiguration, body: [UInt8], logger: Logger) throws -> WebhookServer {
+        let reply = WebhookReply.json(.ok, body)
+        return try WebhookServer(
+            configuration: configuration,
+            certificates: try CertificateReloader(certificateFile: configuration.certificateFile, keyFile: configuration.keyFile),
+            pollers: [], logger: logger, onServerRunning: { _ in },
+            transport: Transport(respond: { _ in reply }, maximumBodyBytes: configuration.maximumBodyBytes, shutdown: ShutdownState()))
+    }
+
+    private init(
+        configuration: ServerConfiguration, certificates: CertificateReloader, pollers: [any Service], logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void, transport: Transport
+    ) throws {
+        var tlsConfiguration = TLSFiles.serverConfiguration(certificates.pair, minimumVersion: configuration.minimumTLSVersion)
+        tlsConfiguration.applicationProtocols = NIOHTTP2SupportedALPNProtocols
+        tlsConfiguration.sslContextCallback = certificates.contextCallback
+        tls = try NIOSSLContext(configuration: tlsConfiguration)
+        self.configuration = configuration
+        self.transport = transport
+        self.pollers = pollers
+        self.logger = logger
+        self.onServerRunning = onServerRunning
+    }
+
+    public func run() async throws {
+        let connections = ConnectionRegistry()
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [tls, transport] channel in
+                connections.add(channel)
+                return Self.configure(channel, tls: tls, transport: transport)
+            }
+            .bind(host: configuration.host, port: configuration.port)
+            .get()
+        logger.info("Server started and listening on \(configuration.host):\(listener.localAddress?.port ?? configuration.port)")
+        await onServerRunning(listener)
+        try await withThrowingDiscardingTaskGroup { group in
+            for poller in pollers { group.addTask { try await poller.run() } }
+            await withGracefulShutdownHandler {
+                try? await listener.closeFuture.get()
+                await withTaskCancellationHandler {
+                    await connections.waitUntilAllClosed()
+                } onCancel: {
+                    connections.closeAll()
+                }
+            } onGracefulShutdown: {
+                listener.close(promise: nil)
+                connections.quiesceAll()
+            }
+            group.cancelAll()
+        }
+        logger.info("Server stopped")
+    }
+
+    /// TLS, then HTTP/1.1 or HTTP/2 by ALPN, then the webhook's handler on each connection or stream.
+    private static func configure(_ channel: any Channel, tls: NIOSSLContext, transport: Transport) -> EventLoopFuture<Void> {
+        // Called on the channel's own event loop.
+        do {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        let management = NIOHTTP2ServerConnectionManagementHandler(
+            eventLoop: channel.eventLoop,
+            configuration: .init(maxIdleTime: nil, maxAge: nil, maxGraceTime: http2GraceTime, keepalive: nil))
+        let boundManagement = NIOLoopBound(management, eventLoop: channel.eventLoop)
+        return channel.configureCommonHTTPServerPipeline(
+            connectionConfiguration: .init(), streamConfiguration: .init(), streamDelegate: management.http2StreamDelegate,
+            h2ConnectionChannelConfigurator: { connection in
+                connection.eventLoop.makeCompletedFuture { try connection.pipeline.syncOperations.addHandler(boundManagement.value) }
+            },
+            configurator: { stream in
+                stream.eventLoop.makeCompletedFuture { try stream.pipeline.syncOperations.addHandler(WebhookHTTPHandler(transport: transport)) }
+            })
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Hummingbird
+
 import Logging
 import SparkConform
 import SparkConformCertificates
@@ -122,7 +122,7 @@ struct ServeCommand: AsyncParsableCommand {
         let shutdown = ShutdownState()
         let app: any Service
         do {
-            app = try WebhookServer.makeApplication(
+            app = try WebhookServer(
                 configuration: configuration, policies: PolicyStore(loadedPolicy), policyText: policyText,
                 audit: audit, shutdown: shutdown, logger: logger)
         } catch let error as TLSFiles.LoadError {

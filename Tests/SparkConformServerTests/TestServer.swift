@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-import Hummingbird
+
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -58,7 +58,7 @@ struct TestServer {
         logger.logLevel = .warning
 
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try WebhookServer.makeApplication(
+        let app = try WebhookServer(
             configuration: configuration, policies: policies, policyText: policyText, metrics: metrics, audit: audit,
             logger: logger,
             onServerRunning: { channel in
