@@ -14,7 +14,7 @@ func fullPath(_ bytes: [UInt8]) -> Int {
     guard let review = try? AdmissionReview.decode(bytes) else { return 0 }
     let decision = Mutator.decide(review.request, policy: policy)
     _ = try? JSONPatch.apply(decision.patch, to: review.request.object!)
-    return JSONWriter.bytes(review.response(decision)).count
+    return review.responseBytes(decision).count
 }
 
 func review(_ pod: JSONValue) -> [UInt8] {
@@ -65,7 +65,7 @@ for name in Fixture.names {
     let decode = measure { (try? AdmissionReview.decode(bytes))?.request.uid.count ?? 0 }
     let decide = measure { Mutator.decide(decoded.request, policy: policy).patch.count }
     let verify = measure { (try? JSONPatch.apply(decision.patch, to: decoded.request.object!)) == nil ? 0 : 1 }
-    let encode = measure { JSONWriter.bytes(decoded.response(decision)).count }
+    let encode = measure { decoded.responseBytes(decision).count }
     let total = measure { fullPath(bytes) }
     func column(_ value: Double) -> String { String(format: "%8.0f", value) }
     print(name.padding(toLength: 34, withPad: " ", startingAt: 0), String(format: "%5d", bytes.count),

@@ -133,7 +133,7 @@ struct WebhookRoutes: Sendable {
                 outcome = .internalError
             }
         }
-        let response = JSONWriter.bytes(review.response(decision))
+        let response = review.responseBytes(decision)
         let elapsed = ContinuousClock.now - start
         metrics.record(outcome, duration: elapsed)
         metrics.record(decision)

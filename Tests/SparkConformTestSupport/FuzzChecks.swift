@@ -11,7 +11,7 @@ public enum FuzzChecks {
         guard let review = try? AdmissionReview.decode(bytes) else { return }
         let policy = Policy()
         let decision = Mutator.decide(review.request, policy: policy)
-        let response = JSONWriter.bytes(review.response(decision))
+        let response = review.responseBytes(decision)
         precondition((try? JSONParser.parse(response)) != nil, "response is not JSON")
         guard !decision.patch.isEmpty, let object = review.request.object else { return }
         guard let patched = try? JSONPatch.apply(decision.patch, to: object) else {

@@ -21,7 +21,7 @@ import Testing
         let review = try AdmissionReview.decode(JSONWriter.bytes(Self.review(pod)))
         #expect(review.request.username == "system:serviceaccount:spark:spark")
         let decision = Mutator.decide(review.request, policy: Policy())
-        let response = review.response(decision)
+        let response = try JSONParser.parse(review.responseBytes(decision))
         #expect(response["apiVersion"] == "admission.k8s.io/v1")
         #expect(response["kind"] == "AdmissionReview")
         #expect(response[path: ["response", "uid"]] == "705ab4f5-6393-11e8-b7cc-42010a800002")
@@ -39,7 +39,7 @@ import Testing
     @Test func emptyPatchHasNoPatchType() throws {
         let pod = try Fixture.pod("spark-3.5.3-executor-basic")
         let review = try AdmissionReview.decode(Self.review(pod, operation: "UPDATE"))
-        let response = review.response(Mutator.decide(review.request, policy: Policy()))
+        let response = try JSONParser.parse(review.responseBytes(Mutator.decide(review.request, policy: Policy())))
         #expect(response[path: ["response", "patchType"]] == nil)
         #expect(response[path: ["response", "patch"]] == nil)
         #expect(response[path: ["response", "allowed"]] == true)

@@ -76,19 +76,31 @@ public struct AdmissionReview: Sendable {
     }
 
     /// The response the apiserver expects: uid echoed, a patch only when non-empty.
-    public func response(_ decision: Decision) -> JSONValue {
-        var response = JSONObject([("uid", .string(request.uid)), ("allowed", .bool(true))])
+    /// Written straight to bytes, the base64 patch without an intermediate string:
+    /// this is the one document the webhook writes for every pod.
+    public func responseBytes(_ decision: Decision) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256 + decision.patch.count * 200)
+        out.append(contentsOf: #"{"apiVersion":"#.utf8)
+        JSONWriter.writeString(apiVersion, into: &out)
+        out.append(contentsOf: #","kind":"AdmissionReview","response":{"uid":"#.utf8)
+        JSONWriter.writeString(request.uid, into: &out)
+        out.append(contentsOf: #","allowed":true"#.utf8)
         if !decision.patch.isEmpty {
-            response["patchType"] = "JSONPatch"
-            response["patch"] = .string(Base64.encode(JSONWriter.bytes(PatchOperation.document(decision.patch))))
+            out.append(contentsOf: #","patchType":"JSONPatch","patch":"#.utf8)
+            JSONWriter.writeRawString(Base64.encodedBytes(JSONWriter.bytes(PatchOperation.document(decision.patch))), into: &out)
         }
-        if !decision.warnings.isEmpty { response["warnings"] = .array(decision.warnings.map(JSONValue.string)) }
+        if !decision.warnings.isEmpty {
+            out.append(contentsOf: #","warnings":"#.utf8)
+            JSONWriter.write(.array(decision.warnings.map(JSONValue.string)), into: &out, pretty: false, indent: 0)
+        }
         let annotations = decision.auditAnnotations
         if !annotations.isEmpty {
-            response["auditAnnotations"] = .object(JSONObject(annotations.map { ($0.key, JSONValue.string($0.value)) }))
+            out.append(contentsOf: #","auditAnnotations":"#.utf8)
+            let object = JSONValue.object(JSONObject(annotations.map { ($0.key, JSONValue.string($0.value)) }))
+            JSONWriter.write(object, into: &out, pretty: false, indent: 0)
         }
-        return .object(JSONObject([
-            ("apiVersion", .string(apiVersion)), ("kind", "AdmissionReview"), ("response", .object(response)),
-        ]))
+        out.append(contentsOf: "}}".utf8)
+        return out
     }
 }

@@ -3,27 +3,39 @@ public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     public static func encode(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index + 3 <= bytes.count {
-            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            out.append(alphabet[Int(chunk >> 18 & 63)])
-            out.append(alphabet[Int(chunk >> 12 & 63)])
-            out.append(alphabet[Int(chunk >> 6 & 63)])
-            out.append(alphabet[Int(chunk & 63)])
-            index += 3
+        String(decoding: encodedBytes(bytes), as: UTF8.self)
+    }
+
+    /// Written straight into exactly the bytes needed: this runs on every patched pod.
+    public static func encodedBytes(_ bytes: [UInt8]) -> [UInt8] {
+        let length = (bytes.count + 2) / 3 * 4
+        return alphabet.withUnsafeBufferPointer { alphabet in
+            bytes.withUnsafeBufferPointer { input in
+                [UInt8](unsafeUninitializedCapacity: length) { out, initialized in
+                    var index = 0
+                    var written = 0
+                    while index + 3 <= input.count {
+                        let chunk = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8 | UInt32(input[index + 2])
+                        out[written] = alphabet[Int(chunk >> 18 & 63)]
+                        out[written + 1] = alphabet[Int(chunk >> 12 & 63)]
+                        out[written + 2] = alphabet[Int(chunk >> 6 & 63)]
+                        out[written + 3] = alphabet[Int(chunk & 63)]
+                        index += 3
+                        written += 4
+                    }
+                    let remaining = input.count - index
+                    if remaining > 0 {
+                        var chunk = UInt32(input[index]) << 16
+                        if remaining == 2 { chunk |= UInt32(input[index + 1]) << 8 }
+                        out[written] = alphabet[Int(chunk >> 18 & 63)]
+                        out[written + 1] = alphabet[Int(chunk >> 12 & 63)]
+                        out[written + 2] = remaining == 2 ? alphabet[Int(chunk >> 6 & 63)] : UInt8(ascii: "=")
+                        out[written + 3] = UInt8(ascii: "=")
+                    }
+                    initialized = length
+                }
+            }
         }
-        let remaining = bytes.count - index
-        if remaining > 0 {
-            var chunk = UInt32(bytes[index]) << 16
-            if remaining == 2 { chunk |= UInt32(bytes[index + 1]) << 8 }
-            out.append(alphabet[Int(chunk >> 18 & 63)])
-            out.append(alphabet[Int(chunk >> 12 & 63)])
-            out.append(remaining == 2 ? alphabet[Int(chunk >> 6 & 63)] : UInt8(ascii: "="))
-            out.append(UInt8(ascii: "="))
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     public static func decode(_ text: String) -> [UInt8]? {

@@ -16,6 +16,10 @@ public struct JSONParser {
     /// Valid only inside `withParser`: the parser never outlives the bytes.
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
+    /// Children of the containers still open, innermost last: each container is
+    /// allocated once at its final size when it closes, instead of growing.
+    private var openMembers = ScratchStack<JSONMember>(capacity: 64)
+    private var openElements = ScratchStack<JSONValue>(capacity: 64)
 
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         try withParser(bytes) { (parser: inout JSONParser) throws(JSONParseError) in try parser.parseDocument() }
@@ -26,6 +30,10 @@ public struct JSONParser {
     ) throws(JSONParseError) -> T {
         let result: Result<T, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
             var parser = JSONParser(bytes: buffer)
+            defer {
+                parser.openMembers.release()
+                parser.openElements.release()
+            }
             do throws(JSONParseError) { return .success(try body(&parser)) } catch { return .failure(error) }
         }
         if let result { return try result.get() }
@@ -104,12 +112,12 @@ public struct JSONParser {
 
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         position += 1
-        var object = JSONObject()
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
-            return .object(object)
+            return .object(JSONObject())
         }
+        let first = openMembers.count
         while true {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
@@ -124,14 +132,22 @@ public struct JSONParser {
             skipWhitespace()
             let value = try parseValue(depth: depth + 1)
             // Duplicate keys: the last one wins, as in Go's encoding/json, which the apiserver uses.
-            if object.index(of: key) == nil { object.appendNew(key, value) } else { object[key] = value }
+            // Comparing lengths first skips most string comparisons.
+            let keyLength = key.utf8.count
+            if let duplicate = (first..<openMembers.count).first(where: {
+                openMembers[$0].key.utf8.count == keyLength && openMembers[$0].key == key
+            }) {
+                openMembers[duplicate].value = value
+            } else {
+                openMembers.push(JSONMember(key: key, value: value))
+            }
             skipWhitespace()
             guard position < bytes.count else { throw fail("unexpected end of input in object") }
             if bytes[position] == UInt8(ascii: ",") {
                 position += 1
             } else if bytes[position] == UInt8(ascii: "}") {
                 position += 1
-                return .object(object)
+                return .object(JSONObject(distinctMembers: openMembers.popArray(from: first)))
             } else {
                 throw fail("expected ',' or '}' in object")
             }
@@ -140,22 +156,22 @@ public struct JSONParser {
 
     private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
         position += 1
-        var array: [JSONValue] = []
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
-            return .array(array)
+            return .array([])
         }
+        let first = openElements.count
         while true {
             skipWhitespace()
-            array.append(try parseValue(depth: depth + 1))
+            openElements.push(try parseValue(depth: depth + 1))
             skipWhitespace()
             guard position < bytes.count else { throw fail("unexpected end of input in array") }
             if bytes[position] == UInt8(ascii: ",") {
                 position += 1
             } else if bytes[position] == UInt8(ascii: "]") {
                 position += 1
-                return .array(array)
+                return .array(openElements.popArray(from: first))
             } else {
                 throw fail("expected ',' or ']' in array")
             }
@@ -192,16 +208,23 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         position += 1
         let start = position
-        // Fast path: no escapes.
+        // Fast path: no escapes. One table look-up per byte finds the end, an
+        // escape, a control character or non-ASCII (noted, so ASCII needs no second pass).
+        var isASCII = true
         while position < bytes.count {
             let byte = bytes[position]
+            if Self.stringByteClass[Int(byte)] == 0 {
+                position += 1
+                continue
+            }
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
                 position += 1
-                return try validUTF8(slice, at: start)
+                return try validUTF8(slice, at: start, isASCII: isASCII)
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw fail("control character in string") }
+            isASCII = false
             position += 1
         }
         var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
@@ -210,7 +233,9 @@ public struct JSONParser {
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
-                return try buffer.withUnsafeBufferPointer { (escaped) throws(JSONParseError) in try validUTF8(escaped, at: start) }
+                return try buffer.withUnsafeBufferPointer { (escaped) throws(JSONParseError) in
+                    try validUTF8(escaped, at: start, isASCII: false)
+                }
             case UInt8(ascii: "\\"):
                 position += 1
                 try appendEscape(to: &buffer)
@@ -224,11 +249,15 @@ public struct JSONParser {
         throw fail("unterminated string")
     }
 
-    private func validUTF8(_ buffer: UnsafeBufferPointer<UInt8>, at start: Int) throws(JSONParseError) -> String {
+    /// Non-zero for the bytes that end the fast path of a string: quote, backslash, control, non-ASCII.
+    private static let stringByteClass: [UInt8] = (0...255).map { byte in
+        byte < 0x20 || byte >= 0x80 || byte == 0x22 || byte == 0x5C ? 1 : 0
+    }
+
+    private func validUTF8(_ buffer: UnsafeBufferPointer<UInt8>, at start: Int, isASCII: Bool) throws(JSONParseError) -> String {
         // Kubernetes objects are almost all ASCII, which needs no validation;
         // the generic validating initialiser costs a metadata lookup per call.
-        let decoded: String? = buffer.allSatisfy { $0 < 0x80 }
-            ? String(decoding: buffer, as: UTF8.self) : String(validating: buffer, as: UTF8.self)
+        let decoded: String? = isASCII ? String(decoding: buffer, as: UTF8.self) : String(validating: buffer, as: UTF8.self)
         guard let string = decoded else {
             throw JSONParseError(message: "invalid UTF-8 in string", offset: start)
         }

@@ -91,9 +91,9 @@ public struct JSONObject: Sendable, Equatable {
         }
     }
 
-    /// Appends without looking for the key: for a parser that has checked.
-    mutating func appendNew(_ key: String, _ value: JSONValue) {
-        members.append(JSONMember(key: key, value: value))
+    /// Members whose keys are known to be distinct: for a parser that has checked.
+    init(distinctMembers: [JSONMember]) {
+        members = distinctMembers
     }
 
     /// Object equality ignores key order, as JSON does.
