@@ -42,12 +42,3 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 }
-
-/// RFC 3339 UTC timestamps with milliseconds, for log and audit lines.
-public enum Timestamp {
-    public static func now() -> String { string(Date()) }
-
-    public static func string(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-}

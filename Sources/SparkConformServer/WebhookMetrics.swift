@@ -13,7 +13,8 @@ public final class WebhookMetrics: Sendable {
 
     public let registry: PrometheusCollectorRegistry
     private let requests: [String: Metrics.Counter]
-    private let ruleOutcomes: [String: Metrics.Counter]
+    /// Indexed by `ruleOutcomeIndex`: no key strings built per request.
+    private let ruleOutcomes: [Metrics.Counter]
     private let reloads: [String: Metrics.Counter]
     private let certificateReloads: [String: Metrics.Counter]
     private let latency: Metrics.Timer
@@ -33,15 +34,15 @@ public final class WebhookMetrics: Sendable {
         requests = Dictionary(uniqueKeysWithValues: RequestOutcome.allCases.map {
             ($0.rawValue, Metrics.Counter(label: "spark_conform_admission_requests_total", dimensions: [("outcome", $0.rawValue)], factory: factory))
         })
-        var rules: [String: Metrics.Counter] = [:]
+        var counters = [Metrics.Counter?](repeating: nil, count: RuleID.allCases.count * Self.statuses.count)
         for rule in RuleID.allCases {
-            for status in [RuleOutcome.Status.applied, .satisfied, .skipped] {
-                rules["\(rule.rawValue)/\(status.rawValue)"] = Metrics.Counter(
+            for status in Self.statuses {
+                counters[Self.ruleOutcomeIndex(rule, status)] = Metrics.Counter(
                     label: "spark_conform_rule_outcomes_total",
                     dimensions: [("rule", rule.rawValue), ("status", status.rawValue)], factory: factory)
             }
         }
-        ruleOutcomes = rules
+        ruleOutcomes = counters.compactMap { $0 }
         reloads = Dictionary(uniqueKeysWithValues: ["success", "failure"].map {
             ($0, Metrics.Counter(label: "spark_conform_policy_reloads_total", dimensions: [("result", $0)], factory: factory))
         })
@@ -59,8 +60,28 @@ public final class WebhookMetrics: Sendable {
 
     public func record(_ decision: Decision) {
         for outcome in decision.outcomes {
-            ruleOutcomes["\(outcome.rule.rawValue)/\(outcome.status.rawValue)"]?.increment()
+            ruleOutcomes[Self.ruleOutcomeIndex(outcome.rule, outcome.status)].increment()
         }
+    }
+
+    private static let statuses: [RuleOutcome.Status] = [.applied, .satisfied, .skipped]
+
+    private static func ruleOutcomeIndex(_ rule: RuleID, _ status: RuleOutcome.Status) -> Int {
+        let ruleIndex: Int
+        switch rule {
+        case .zoneColocation: ruleIndex = 0
+        case .appIsolation: ruleIndex = 1
+        case .nodeLifecycle: ruleIndex = 2
+        case .localDirs: ruleIndex = 3
+        case .serviceAccount: ruleIndex = 4
+        }
+        let statusIndex: Int
+        switch status {
+        case .applied: statusIndex = 0
+        case .satisfied: statusIndex = 1
+        case .skipped: statusIndex = 2
+        }
+        return ruleIndex * statuses.count + statusIndex
     }
 
     public func policyReloaded(success: Bool) { reloads[success ? "success" : "failure"]?.increment() }

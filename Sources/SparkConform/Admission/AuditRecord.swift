@@ -8,32 +8,38 @@ public enum AuditRecord {
         _ decision: Decision, request: AdmissionRequest, time: String, latencySeconds: Double
     ) -> JSONValue {
         let pod = request.object.map { PodView($0).displayName } ?? ""
-        var record = JSONObject([
-            ("kind", .string(kind)), ("time", .string(time)), ("uid", .string(request.uid)),
-            ("namespace", .string(request.namespace)),
-            ("pod", .string(pod.isEmpty ? request.name : pod)),
-            ("role", decision.role.map { .string($0.rawValue) } ?? .null),
-            ("appId", decision.appID.map(JSONValue.string) ?? .null),
-            ("operation", .string(request.operation)), ("dryRun", .bool(request.dryRun)),
-            ("mode", .string(decision.mode.rawValue)), ("outcome", .string(decision.outcomeName)),
-        ])
-        if let reason = decision.reason { record["reason"] = .string(reason) }
-        record["rulesApplied"] = .array(decision.rules(with: .applied).map { .string($0.rule.rawValue) })
-        record["rulesSatisfied"] = .array(decision.rules(with: .satisfied).map { .string($0.rule.rawValue) })
-        record["rulesSkipped"] = .array(decision.rules(with: .skipped).map {
+        // Members in order, each key once: built as a list, not by keyed assignment.
+        var members: [JSONMember] = []
+        members.reserveCapacity(20)
+        func add(_ key: String, _ value: JSONValue) { members.append(JSONMember(key: key, value: value)) }
+        add("kind", .string(kind))
+        add("time", .string(time))
+        add("uid", .string(request.uid))
+        add("namespace", .string(request.namespace))
+        add("pod", .string(pod.isEmpty ? request.name : pod))
+        add("role", decision.role.map { .string($0.rawValue) } ?? .null)
+        add("appId", decision.appID.map(JSONValue.string) ?? .null)
+        add("operation", .string(request.operation))
+        add("dryRun", .bool(request.dryRun))
+        add("mode", .string(decision.mode.rawValue))
+        add("outcome", .string(decision.outcomeName))
+        if let reason = decision.reason { add("reason", .string(reason)) }
+        add("rulesApplied", .array(decision.rules(with: .applied).map { .string($0.rule.rawValue) }))
+        add("rulesSatisfied", .array(decision.rules(with: .satisfied).map { .string($0.rule.rawValue) }))
+        add("rulesSkipped", .array(decision.rules(with: .skipped).map {
             ["rule": .string($0.rule.rawValue), "reason": .string($0.reason)]
-        })
-        record["conflicts"] = decision.conflictsJSON
-        record["patchOperations"] = .int(decision.patch.count)
+        }))
+        add("conflicts", decision.conflictsJSON)
+        add("patchOperations", .int(decision.patch.count))
         if decision.mode == .audit {
-            record["wouldPatchOperations"] = .int(decision.wouldPatch.count)
+            add("wouldPatchOperations", .int(decision.wouldPatch.count))
             // Exactly what enforce mode would have sent.
-            record["wouldPatch"] = PatchOperation.document(decision.wouldPatch)
+            add("wouldPatch", PatchOperation.document(decision.wouldPatch))
         }
-        record["warnings"] = .array(decision.warnings.map(JSONValue.string))
-        record["latencyMs"] = .number(milliseconds(latencySeconds))
-        record["user"] = request.username.map(JSONValue.string) ?? .null
-        return .object(record)
+        add("warnings", .array(decision.warnings.map(JSONValue.string)))
+        add("latencyMs", .number(milliseconds(latencySeconds)))
+        add("user", request.username.map(JSONValue.string) ?? .null)
+        return .object(JSONObject(distinctMembers: members))
     }
 
     /// A request refused before any decision (bad JSON, no request): still one line.
