@@ -21,7 +21,7 @@ public struct AdmissionReview: Sendable {
     public static func decode(_ bytes: some Collection<UInt8>) throws(AdmissionDecodingError) -> AdmissionReview {
         let document: JSONValue
         do {
-            document = try JSONParser.parse(bytes)
+            document = try JSONParser.parse(bytes, deferring: true)
         } catch {
             throw AdmissionDecodingError(message: "body is not valid JSON: \(error)")
         }

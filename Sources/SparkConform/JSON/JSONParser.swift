@@ -18,18 +18,25 @@ public struct JSONParser {
     private var position = 0
     /// Children of the containers still open, innermost last: each container is
     /// allocated once at its final size when it closes, instead of growing.
+    /// Build arrays and objects under these keys only when read (`DeferredJSON`).
+    private let deferring: Bool
+    static let deferredKeys: Set<String> = ["env", "managedFields"]
+    /// Whether the value being skipped had whitespace between tokens.
+    private var skippedWhitespace = false
     private var openMembers = ScratchStack<JSONMember>(capacity: 64)
     private var openElements = ScratchStack<JSONValue>(capacity: 64)
 
-    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
-        try withParser(bytes) { (parser: inout JSONParser) throws(JSONParseError) in try parser.parseDocument() }
+    /// `deferring`: leave `env` and `managedFields` arrays and objects unbuilt until
+    /// read (checked all the same), for the admission path, which rarely reads them.
+    public static func parse(_ bytes: some Collection<UInt8>, deferring: Bool = false) throws(JSONParseError) -> JSONValue {
+        try withParser(bytes, deferring: deferring) { (parser: inout JSONParser) throws(JSONParseError) in try parser.parseDocument() }
     }
 
     private static func withParser<T>(
-        _ bytes: some Collection<UInt8>, _ body: (inout JSONParser) throws(JSONParseError) -> T
+        _ bytes: some Collection<UInt8>, deferring: Bool = false, _ body: (inout JSONParser) throws(JSONParseError) -> T
     ) throws(JSONParseError) -> T {
         let result: Result<T, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
-            var parser = JSONParser(bytes: buffer)
+            var parser = JSONParser(bytes: buffer, deferring: deferring)
             defer {
                 parser.openMembers.release()
                 parser.openElements.release()
@@ -37,7 +44,7 @@ public struct JSONParser {
             do throws(JSONParseError) { return .success(try body(&parser)) } catch { return .failure(error) }
         }
         if let result { return try result.get() }
-        return try withParser(Array(bytes), body)
+        return try withParser(Array(bytes), deferring: deferring, body)
     }
 
     /// Several JSON values one after another (JSON Lines, or concatenated documents).
@@ -57,7 +64,10 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    private init(bytes: UnsafeBufferPointer<UInt8>, deferring: Bool) {
+        self.bytes = bytes
+        self.deferring = deferring
+    }
 
     private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
@@ -130,7 +140,14 @@ public struct JSONParser {
             }
             position += 1
             skipWhitespace()
-            let value = try parseValue(depth: depth + 1)
+            let value: JSONValue
+            if deferring, position < bytes.count, bytes[position] == UInt8(ascii: "[") || bytes[position] == UInt8(ascii: "{"),
+                Self.deferredKeys.contains(key)
+            {
+                value = try deferValue(depth: depth + 1)
+            } else {
+                value = try parseValue(depth: depth + 1)
+            }
             // Duplicate keys: the last one wins, as in Go's encoding/json, which the apiserver uses.
             // Comparing lengths first skips most string comparisons.
             let keyLength = key.utf8.count
@@ -180,6 +197,11 @@ public struct JSONParser {
 
     private mutating func parseNumber() throws(JSONParseError) -> String {
         let start = position
+        try scanNumber()
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+    }
+
+    private mutating func scanNumber() throws(JSONParseError) {
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
         guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid number") }
         if bytes[position] == UInt8(ascii: "0") {
@@ -200,7 +222,110 @@ public struct JSONParser {
             guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid number exponent") }
             while position < bytes.count, isDigit(bytes[position]) { position += 1 }
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+    }
+
+    /// Checks an array or object as `parseValue` would, without building it.
+    private mutating func deferValue(depth: Int) throws(JSONParseError) -> JSONValue {
+        let start = position
+        skippedWhitespace = false
+        try skipValue(depth: depth)
+        return .deferred(DeferredJSON(
+            source: Array(UnsafeBufferPointer(rebasing: bytes[start..<position])),
+            isArray: bytes[start] == UInt8(ascii: "["), isCompact: !skippedWhitespace))
+    }
+
+    private mutating func skipSpace() {
+        let before = position
+        skipWhitespace()
+        if position != before { skippedWhitespace = true }
+    }
+
+    /// The grammar of `parseValue`, `parseObject` and `parseArray`, with the same
+    /// errors, building nothing: strings and numbers go through the same scanners.
+    private mutating func skipValue(depth: Int) throws(JSONParseError) {
+        guard depth < Self.maximumDepth else { throw fail("nesting deeper than \(Self.maximumDepth) levels") }
+        guard position < bytes.count else { throw fail("unexpected end of input") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"):
+            position += 1
+            skipSpace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+                position += 1
+                return
+            }
+            while true {
+                skipSpace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+                    throw fail("expected a string key in object")
+                }
+                try skipString()
+                skipSpace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+                    throw fail("expected ':' after object key")
+                }
+                position += 1
+                skipSpace()
+                try skipValue(depth: depth + 1)
+                skipSpace()
+                guard position < bytes.count else { throw fail("unexpected end of input in object") }
+                if bytes[position] == UInt8(ascii: ",") {
+                    position += 1
+                } else if bytes[position] == UInt8(ascii: "}") {
+                    position += 1
+                    return
+                } else {
+                    throw fail("expected ',' or '}' in object")
+                }
+            }
+        case UInt8(ascii: "["):
+            position += 1
+            skipSpace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+                position += 1
+                return
+            }
+            while true {
+                skipSpace()
+                try skipValue(depth: depth + 1)
+                skipSpace()
+                guard position < bytes.count else { throw fail("unexpected end of input in array") }
+                if bytes[position] == UInt8(ascii: ",") {
+                    position += 1
+                } else if bytes[position] == UInt8(ascii: "]") {
+                    position += 1
+                    return
+                } else {
+                    throw fail("expected ',' or ']' in array")
+                }
+            }
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try expectLiteral("true")
+        case UInt8(ascii: "f"): try expectLiteral("false")
+        case UInt8(ascii: "n"): try expectLiteral("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try scanNumber()
+        default: throw fail("unexpected character '\(Self.printable(bytes[position]))'")
+        }
+    }
+
+    /// A plain ASCII string is only scanned; one with escapes or other
+    /// characters takes the full path, whose checks (escapes, UTF-8) it needs.
+    private mutating func skipString() throws(JSONParseError) {
+        let opening = position
+        position += 1
+        while position < bytes.count {
+            let byte = bytes[position]
+            if Self.isPlainStringByte(byte) {
+                position += 1
+            } else if byte == UInt8(ascii: "\"") {
+                position += 1
+                return
+            } else {
+                position = opening
+                _ = try parseString()
+                return
+            }
+        }
+        throw fail("unterminated string")
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
@@ -208,12 +333,12 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         position += 1
         let start = position
-        // Fast path: no escapes. One table look-up per byte finds the end, an
-        // escape, a control character or non-ASCII (noted, so ASCII needs no second pass).
+        // Fast path: no escapes. One test per byte finds the end, an escape, a
+        // control character or non-ASCII (noted, so ASCII needs no second pass).
         var isASCII = true
         while position < bytes.count {
             let byte = bytes[position]
-            if Self.stringByteClass[Int(byte)] == 0 {
+            if Self.isPlainStringByte(byte) {
                 position += 1
                 continue
             }
@@ -249,9 +374,11 @@ public struct JSONParser {
         throw fail("unterminated string")
     }
 
-    /// Non-zero for the bytes that end the fast path of a string: quote, backslash, control, non-ASCII.
-    private static let stringByteClass: [UInt8] = (0...255).map { byte in
-        byte < 0x20 || byte >= 0x80 || byte == 0x22 || byte == 0x5C ? 1 : 0
+    /// Printable ASCII other than quote and backslash: what a string's fast path
+    /// passes over. (A table in a static costs a lazy-initialisation check per byte.)
+    @inline(__always)
+    private static func isPlainStringByte(_ byte: UInt8) -> Bool {
+        byte &- 0x20 < 0x60 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
     }
 
     private func validUTF8(_ buffer: UnsafeBufferPointer<UInt8>, at start: Int, isASCII: Bool) throws(JSONParseError) -> String {

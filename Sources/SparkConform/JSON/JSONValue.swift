@@ -9,17 +9,46 @@ public enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object(JSONObject)
+    /// An array or object not built yet (see `DeferredJSON`); every accessor builds it.
+    case deferred(DeferredJSON)
+
+    /// The value with a deferred array or object built; anything else as it is.
+    public var resolved: JSONValue {
+        if case .deferred(let deferred) = self { return deferred.value }
+        return self
+    }
+
+    /// Equality of JSON values; a deferred value equals its built form.
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let left), .bool(let right)): left == right
+        case (.number(let left), .number(let right)): left == right
+        case (.string(let left), .string(let right)): left == right
+        case (.array(let left), .array(let right)): left == right
+        case (.object(let left), .object(let right)): left == right
+        case (.deferred(let left), .deferred(let right)) where left.source == right.source: true
+        case (.deferred, _), (_, .deferred): lhs.resolved == rhs.resolved
+        default: false
+        }
+    }
 
     public static func int(_ value: Int) -> JSONValue { .number(String(value)) }
 
     public var objectValue: JSONObject? {
-        if case .object(let object) = self { return object }
-        return nil
+        switch self {
+        case .object(let object): object
+        case .deferred(let deferred) where !deferred.isArray: deferred.value.objectValue
+        default: nil
+        }
     }
 
     public var arrayValue: [JSONValue]? {
-        if case .array(let array) = self { return array }
-        return nil
+        switch self {
+        case .array(let array): array
+        case .deferred(let deferred) where deferred.isArray: deferred.value.arrayValue
+        default: nil
+        }
     }
 
     public var stringValue: String? {
@@ -47,6 +76,7 @@ public enum JSONValue: Sendable, Equatable {
         case .string: "string"
         case .array: "array"
         case .object: "object"
+        case .deferred(let deferred): deferred.isArray ? "array" : "object"
         }
     }
 }

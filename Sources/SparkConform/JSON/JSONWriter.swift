@@ -28,6 +28,13 @@ public enum JSONWriter {
         case .bool(let bool): append(bool ? "true" : "false", to: &out)
         case .number(var text): text.withUTF8 { out.append(contentsOf: $0) }
         case .string(let string): writeString(string, into: &out)
+        case .deferred(let deferred):
+            // Compact source goes out as it came in; anything else is built and written.
+            if !pretty, deferred.isCompact {
+                out.append(contentsOf: deferred.source)
+            } else {
+                write(deferred.value, into: &out, pretty: pretty, indent: indent)
+            }
         case .array(let array):
             out.append(UInt8(ascii: "["))
             for (index, element) in array.enumerated() {

@@ -11,7 +11,7 @@ public enum YAMLWriter {
 
     private static func write(_ value: JSONValue, indent: Int, into out: inout String, inline: Bool) {
         let pad = String(repeating: "  ", count: indent)
-        switch value {
+        switch value.resolved {
         case .object(let object) where !object.isEmpty:
             if inline { out += "\n" }
             for member in object.members {
@@ -22,7 +22,7 @@ public enum YAMLWriter {
             if inline { out += "\n" }
             for element in array {
                 out += pad + "-"
-                switch element {
+                switch element.resolved {
                 case .object(let object) where !object.isEmpty:
                     // First member on the dash line, the rest aligned under it.
                     var first = true
@@ -41,6 +41,7 @@ public enum YAMLWriter {
     }
 
     private static func writeChild(_ value: JSONValue, indent: Int, into out: inout String) {
+        let value = value.resolved
         switch value {
         case .object(let object) where !object.isEmpty: write(value, indent: indent + 1, into: &out, inline: true)
         case .array(let array) where !array.isEmpty: write(value, indent: indent + 1, into: &out, inline: true)
@@ -53,11 +54,11 @@ public enum YAMLWriter {
     ]
 
     static func scalarText(_ value: JSONValue) -> String {
-        switch value {
+        switch value.resolved {
         case .null: return "null"
         case .bool(let bool): return bool ? "true" : "false"
         case .number(let text): return text
-        case .object: return "{}"
+        case .object, .deferred: return "{}"
         case .array: return "[]"
         case .string(let string):
             return isPlainSafe(string) ? string : JSONWriter.string(.string(string))

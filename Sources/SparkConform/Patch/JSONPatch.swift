@@ -23,7 +23,7 @@ public enum JSONPatch {
             return
         }
         try edit(&document, tokens: operation.path.tokens.dropLast()[...], path: operation.path) { (parent: inout JSONValue) throws(ApplyError) in
-            switch parent {
+            switch parent.resolved {
             case .object(var object):
                 switch operation.kind {
                 case .add: object[last] = operation.value ?? .null
@@ -61,7 +61,7 @@ public enum JSONPatch {
     ) throws(ApplyError) {
         guard let first = tokens.first else { return try body(&value) }
         // Each case drops `value`'s reference first, so the container is unique and edited in place.
-        switch value {
+        switch value.resolved {
         case .object(var object):
             value = .null
             guard var child = object[first] else { throw ApplyError(message: "missing parent for \(path)") }

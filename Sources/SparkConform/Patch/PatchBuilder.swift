@@ -14,7 +14,7 @@ public enum PatchBuilder {
         _ original: JSONValue, _ modified: JSONValue, at path: JSONPointer, into operations: inout [PatchOperation]
     ) {
         guard original != modified else { return }
-        switch (original, modified) {
+        switch (original.resolved, modified.resolved) {
         case (.object(let before), .object(let after)):
             // Removals first (a volume source swapped in place: remove emptyDir, add hostPath).
             for member in before.members where after[member.key] == nil {

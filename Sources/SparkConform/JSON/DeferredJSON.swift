@@ -1,0 +1,18 @@
+/// An array or object the parser checked but did not build, because no rule
+/// looks inside it on the common path: container `env` lists (two thirds of
+/// an executor pod's bytes) and `metadata.managedFields`. It is kept as its
+/// exact source bytes and built only when something reads it, so the common
+/// request neither allocates nor frees its hundreds of nodes.
+public struct DeferredJSON: Sendable {
+    /// The value's bytes, validated by the parser with the same checks a full parse makes.
+    let source: [UInt8]
+    let isArray: Bool
+    /// No whitespace between tokens: the bytes can be written out as they are.
+    let isCompact: Bool
+
+    /// The value, built. The bytes passed the parser's checks when they were
+    /// deferred, so this parse cannot fail; `.null` only stands in for the impossible.
+    public var value: JSONValue {
+        (try? JSONParser.parse(source, deferring: false)) ?? .null
+    }
+}

@@ -1,0 +1,97 @@
+import SparkConform
+import SparkConformTestSupport
+import Testing
+
+/// `env` and `managedFields` are left unbuilt on the admission path. Whatever
+/// is deferred must behave exactly as the built value: same errors, same
+/// equality, same output, same decisions.
+@Suite struct DeferredJSONTests {
+    /// Malformed JSON placed where deferral happens: the deferring parse refuses
+    /// it with the same message and offset as the full parse.
+    @Test(arguments: [
+        #"{"env":[1,]}"#, #"{"env":[{"a" 1}]}"#, #"{"env":[01]}"#, #"{"env":["\x"]}"#, #"{"env":[tru]}"#,
+        #"{"env":["\ud800"]}"#, "{\"env\":[\"\u{01}\"]}", #"{"env":{"a":[}}"#, #"{"managedFields":[{"f:x":{}}"#,
+        #"{"env":[1.]}"#, #"{"env":["abc]}"#, #"{"env":[-]}"#,
+    ])
+    func malformedDeferredValuesFailAsTheFullParseDoes(text: String) {
+        let full = Result { () throws(JSONParseError) in try JSONParser.parse(text) }
+        let deferring = Result { () throws(JSONParseError) in try JSONParser.parse(Array(text.utf8), deferring: true) }
+        guard case .failure(let expected) = full else {
+            Issue.record("the full parse accepted \(text)")
+            return
+        }
+        #expect(deferring.error == expected, "\(text)")
+    }
+
+    @Test func invalidUTF8InADeferredValueIsRefused() {
+        let bytes: [UInt8] = Array(#"{"env":[""#.utf8) + [0xFF, 0xFE] + Array(#""]}"#.utf8)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes, deferring: true) }
+    }
+
+    @Test func deepNestingInADeferredValueIsRefused() {
+        let deep = #"{"env":"# + String(repeating: "[", count: 500) + String(repeating: "]", count: 500) + "}"
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(deep.utf8), deferring: true) }
+    }
+
+    /// Every fixture, compact and indented: the deferring parse equals the full
+    /// one, reads the same, and writes the same bytes (compact output never
+    /// carries the input's line breaks, which would split an audit line).
+    @Test(arguments: Fixture.names)
+    func deferredValuesEqualAndWriteAsBuiltOnes(name: String) throws {
+        let pod = try Fixture.pod(name)
+        for text in [JSONWriter.bytes(pod), JSONWriter.bytes(pod, pretty: true)] {
+            let deferring = try JSONParser.parse(text, deferring: true)
+            let full = try JSONParser.parse(text)
+            #expect(deferring == full)
+            #expect(full == deferring)
+            #expect(JSONWriter.bytes(deferring) == JSONWriter.bytes(full))
+            #expect(JSONWriter.bytes(deferring, pretty: true) == JSONWriter.bytes(full, pretty: true))
+            #expect(YAMLWriter.string(deferring) == YAMLWriter.string(full))
+            let env = try #require(deferring[path: ["spec"]]?["containers"]?.arrayValue?.first?["env"])
+            guard case .deferred = env else {
+                Issue.record("env was built, not deferred")
+                return
+            }
+            #expect(env.typeName == "array")
+            #expect(env.arrayValue == full[path: ["spec"]]?["containers"]?.arrayValue?.first?["env"]?.arrayValue)
+        }
+    }
+
+    /// The same review decided from a deferring decode and from a fully built
+    /// object: the same patch and the same response. The IRSA policy edits
+    /// `env`, so the deferred list is built, changed and diffed.
+    @Test(arguments: Fixture.names)
+    func decisionsAreTheSameWithAndWithoutDeferral(name: String) throws {
+        let pod = try Fixture.pod(name)
+        var irsa = Policy()
+        irsa.serviceAccount.roleARN = "arn:aws:iam::111122223333:role/spark"
+        for policy in [Policy(), irsa] {
+            let review: JSONValue = [
+                "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+                "request": [
+                    "uid": "u", "kind": ["group": "", "version": "v1", "kind": "Pod"], "namespace": "spark",
+                    "operation": "CREATE", "object": pod,
+                ],
+            ]
+            let deferred = try AdmissionReview.decode(JSONWriter.bytes(review))
+            let built = try AdmissionReview.decode(review)
+            let fromDeferred = Mutator.decide(deferred.request, policy: policy)
+            let fromBuilt = Mutator.decide(built.request, policy: policy)
+            #expect(fromDeferred.patch.map(\.json) == fromBuilt.patch.map(\.json))
+            if policy.serviceAccount.roleARN != nil {
+                // The case that builds the deferred list: IRSA variables appended to it.
+                #expect(fromDeferred.patch.contains { $0.json["path"]?.stringValue?.hasSuffix("/env/-") == true })
+            }
+            #expect(deferred.responseBytes(fromDeferred) == built.responseBytes(fromBuilt))
+            let patched = try JSONPatch.apply(fromDeferred.patch, to: try #require(deferred.request.object))
+            #expect(try patched == JSONPatch.apply(fromBuilt.patch, to: #require(built.request.object)))
+        }
+    }
+}
+
+extension Result {
+    fileprivate var error: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}
