@@ -23,6 +23,26 @@ import Testing
         #expect(deferring.error == expected, "\(text)")
     }
 
+    /// The string scanners read eight bytes at a time: a special byte at every
+    /// offset of a word, in a built and in a deferred string, is still found.
+    @Test func specialBytesAreFoundAtEveryOffset() throws {
+        let specials: [(bytes: [UInt8], decoded: String?)] = [
+            (Array(#"\n"#.utf8), "\n"), (Array(#"\""#.utf8), "\""), (Array("é".utf8), "é"),
+            ([0x01], nil), ([0x1F], nil), ([0xFF], nil), ([0x7F], "\u{7F}"),
+        ]
+        for offset in 0..<24 {
+            for special in specials {
+                let string = Array(repeating: UInt8(ascii: "a"), count: offset) + special.bytes + Array("bcdefghij".utf8)
+                let literal = [UInt8(ascii: "\"")] + string + [UInt8(ascii: "\"")]
+                let expected = special.decoded.map { String(repeating: "a", count: offset) + $0 + "bcdefghij" }
+                #expect((try? JSONParser.parse(literal))?.stringValue == expected, "offset \(offset), \(special.bytes)")
+                let wrapped = Array(#"{"env":["#.utf8) + literal + Array("]}".utf8)
+                let deferred = try? JSONParser.parse(wrapped, deferring: true)
+                #expect(deferred?["env"]?.arrayValue?.first?.stringValue == expected, "deferred: offset \(offset), \(special.bytes)")
+            }
+        }
+    }
+
     @Test func invalidUTF8InADeferredValueIsRefused() {
         let bytes: [UInt8] = Array(#"{"env":[""#.utf8) + [0xFF, 0xFE] + Array(#""]}"#.utf8)
         #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes, deferring: true) }

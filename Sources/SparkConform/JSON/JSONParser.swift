@@ -311,21 +311,14 @@ public struct JSONParser {
     /// characters takes the full path, whose checks (escapes, UTF-8) it needs.
     private mutating func skipString() throws(JSONParseError) {
         let opening = position
-        position += 1
-        while position < bytes.count {
-            let byte = bytes[position]
-            if Self.isPlainStringByte(byte) {
-                position += 1
-            } else if byte == UInt8(ascii: "\"") {
-                position += 1
-                return
-            } else {
-                position = opening
-                _ = try parseString()
-                return
-            }
+        position = Self.endOfPlainRun(bytes, from: position + 1)
+        guard position < bytes.count else { throw fail("unterminated string") }
+        if bytes[position] == UInt8(ascii: "\"") {
+            position += 1
+        } else {
+            position = opening
+            _ = try parseString()
         }
-        throw fail("unterminated string")
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
@@ -337,11 +330,9 @@ public struct JSONParser {
         // control character or non-ASCII (noted, so ASCII needs no second pass).
         var isASCII = true
         while position < bytes.count {
+            position = Self.endOfPlainRun(bytes, from: position)
+            guard position < bytes.count else { break }
             let byte = bytes[position]
-            if Self.isPlainStringByte(byte) {
-                position += 1
-                continue
-            }
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
                 position += 1
@@ -379,6 +370,31 @@ public struct JSONParser {
     @inline(__always)
     private static func isPlainStringByte(_ byte: UInt8) -> Bool {
         byte &- 0x20 < 0x60 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+    }
+
+    /// The first index at or after `start` that is not a plain string byte,
+    /// scanned with locals only (no stores to the parser per byte).
+    /// Eight bytes at a time while none is special (the classic "has a byte
+    /// less than n / equal to c" word tricks), then byte by byte.
+    @inline(__always)
+    private static func endOfPlainRun(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        let end = bytes.count
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            while index + 8 <= end {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let quote = word ^ (ones &* 0x22)
+                let backslash = word ^ (ones &* 0x5C)
+                let control = (word &- ones &* 0x20) & ~word
+                let special = control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | word
+                if special & highs != 0 { break }
+                index += 8
+            }
+        }
+        while index < end, isPlainStringByte(bytes[index]) { index += 1 }
+        return index
     }
 
     private func validUTF8(_ buffer: UnsafeBufferPointer<UInt8>, at start: Int, isASCII: Bool) throws(JSONParseError) -> String {

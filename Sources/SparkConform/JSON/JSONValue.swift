@@ -106,7 +106,9 @@ public struct JSONObject: Sendable, Equatable {
     public var isEmpty: Bool { members.isEmpty }
 
     public func index(of key: String) -> Int? {
-        members.firstIndex { $0.key == key }
+        // Lengths first: a mismatch of two different strings otherwise costs a call into the runtime.
+        let length = key.utf8.count
+        return members.firstIndex { $0.key.utf8.count == length && $0.key == key }
     }
 
     /// Setting nil removes the key; setting an existing key keeps its position.

@@ -16,46 +16,76 @@ public enum JSONWriter {
         out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
-    private static func newline(_ out: inout [UInt8], _ pretty: Bool, _ indent: Int) {
-        guard pretty else { return }
+    private static func newline(_ out: inout [UInt8], _ indent: Int) {
         out.append(0x0A)
         out.append(contentsOf: repeatElement(0x20, count: indent * 2))
     }
 
     static func write(_ value: JSONValue, into out: inout [UInt8], pretty: Bool, indent: Int) {
+        guard pretty else { return writeCompact(value, into: &out) }
         switch value {
-        case .null: append("null", to: &out)
-        case .bool(let bool): append(bool ? "true" : "false", to: &out)
-        case .number(var text): text.withUTF8 { out.append(contentsOf: $0) }
-        case .string(let string): writeString(string, into: &out)
-        case .deferred(let deferred):
-            // Compact source goes out as it came in; anything else is built and written.
-            if !pretty, deferred.isCompact {
-                out.append(contentsOf: deferred.source)
-            } else {
-                write(deferred.value, into: &out, pretty: pretty, indent: indent)
-            }
         case .array(let array):
             out.append(UInt8(ascii: "["))
             for (index, element) in array.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                newline(&out, pretty, indent + 1)
-                write(element, into: &out, pretty: pretty, indent: indent + 1)
+                newline(&out, indent + 1)
+                write(element, into: &out, pretty: true, indent: indent + 1)
             }
-            if !array.isEmpty { newline(&out, pretty, indent) }
+            if !array.isEmpty { newline(&out, indent) }
             out.append(UInt8(ascii: "]"))
         case .object(let object):
             out.append(UInt8(ascii: "{"))
             for (index, member) in object.members.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                newline(&out, pretty, indent + 1)
+                newline(&out, indent + 1)
                 writeString(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                if pretty { out.append(0x20) }
-                write(member.value, into: &out, pretty: pretty, indent: indent + 1)
+                out.append(0x20)
+                write(member.value, into: &out, pretty: true, indent: indent + 1)
             }
-            if !object.isEmpty { newline(&out, pretty, indent) }
+            if !object.isEmpty { newline(&out, indent) }
             out.append(UInt8(ascii: "}"))
+        case .deferred(let deferred):
+            write(deferred.value, into: &out, pretty: true, indent: indent)
+        case .null, .bool, .number, .string:
+            writeCompact(value, into: &out)
+        }
+    }
+
+    /// The wire format, on every request: no indentation bookkeeping.
+    static func writeCompact(_ value: JSONValue, into out: inout [UInt8]) {
+        switch value {
+        case .null: append("null", to: &out)
+        case .bool(let bool): append(bool ? "true" : "false", to: &out)
+        case .number(var text): text.withUTF8 { out.append(contentsOf: $0) }
+        case .string(let string): writeString(string, into: &out)
+        case .array(let array):
+            out.append(UInt8(ascii: "["))
+            var first = true
+            for element in array {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                writeCompact(element, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let object):
+            out.append(UInt8(ascii: "{"))
+            var first = true
+            for member in object.members {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                writeString(member.key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                writeCompact(member.value, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        case .deferred(let deferred):
+            // Compact source goes out as it came in; anything else is built and written.
+            if deferred.isCompact {
+                out.append(contentsOf: deferred.source)
+            } else {
+                writeCompact(deferred.value, into: &out)
+            }
         }
     }
 
