@@ -1,6 +1,7 @@
 /// An array or object the parser checked but did not build, because no rule
-/// looks inside it on the common path: container `env` lists (two thirds of
-/// an executor pod's bytes) and `metadata.managedFields`. It is kept as its
+/// looks inside it on the common path (`JSONParser.deferredKeys`): container
+/// `env` lists (two thirds of an executor pod's bytes), probes, ports,
+/// `metadata.managedFields` and the like. It is kept as its
 /// exact source bytes and built only when something reads it, so the common
 /// request neither allocates nor frees its hundreds of nodes.
 public struct DeferredJSON: Sendable {

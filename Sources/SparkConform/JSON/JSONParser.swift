@@ -20,13 +20,18 @@ public struct JSONParser {
     /// allocated once at its final size when it closes, instead of growing.
     /// Build arrays and objects under these keys only when read (`DeferredJSON`).
     private let deferring: Bool
-    static let deferredKeys: Set<String> = ["env", "managedFields"]
+    /// Container and pod fields no rule reads (the rules only write their own
+    /// init container's `command` and `resources`), and `managedFields`.
+    static let deferredKeys: Set<String> = [
+        "env", "envFrom", "args", "command", "ports", "resources", "livenessProbe", "readinessProbe", "startupProbe",
+        "lifecycle", "managedFields", "status",
+    ]
     /// Whether the value being skipped had whitespace between tokens.
     private var skippedWhitespace = false
     private var openMembers = ScratchStack<JSONMember>(capacity: 64)
     private var openElements = ScratchStack<JSONValue>(capacity: 64)
 
-    /// `deferring`: leave `env` and `managedFields` arrays and objects unbuilt until
+    /// `deferring`: leave the arrays and objects under `deferredKeys` unbuilt until
     /// read (checked all the same), for the admission path, which rarely reads them.
     public static func parse(_ bytes: some Collection<UInt8>, deferring: Bool = false) throws(JSONParseError) -> JSONValue {
         try withParser(bytes, deferring: deferring) { (parser: inout JSONParser) throws(JSONParseError) in try parser.parseDocument() }
