@@ -115,3 +115,36 @@ extension Result {
         return nil
     }
 }
+
+/// The patch written straight to bytes is the same document `PatchOperation.document` describes.
+@Suite struct PatchDocumentBytesTests {
+    @Test(arguments: Fixture.names)
+    func documentBytesMatchTheDocument(name: String) throws {
+        let pod = try Fixture.pod(name)
+        // A pod that already has a nodeSelector gets `add /spec/nodeSelector/<key>`:
+        // with this key the path needs both JSON Pointer (`~1`, `~0`) and JSON (`\"`) escaping.
+        var withSelector = pod
+        withSelector[path: ["spec", "nodeSelector"]] = ["team": "data"]
+        var policy = Policy()
+        policy.serviceAccount.roleARN = "arn:aws:iam::111122223333:role/spark"
+        var escapingPolicy = policy
+        escapingPolicy.nodeLifecycle.labelKey = #"example.com/spot~"pool""#
+        for (object, policy) in [(pod, policy), (withSelector, escapingPolicy)] {
+            let request = AdmissionRequest(
+                uid: "u", kind: GroupVersionKind(group: "", version: "v1", kind: "Pod"), operation: "CREATE",
+                namespace: "spark", name: "", object: object, dryRun: false, username: nil)
+            let patch = Mutator.decide(request, policy: policy).patch
+            #expect(!patch.isEmpty)
+            #expect(try JSONParser.parse(PatchOperation.documentBytes(patch)) == PatchOperation.document(patch))
+            #expect(PatchOperation.documentBytes(patch) == JSONWriter.bytes(PatchOperation.document(patch)))
+        }
+        let escapedPath = Mutator.decide(
+            AdmissionRequest(
+                uid: "u", kind: GroupVersionKind(group: "", version: "v1", kind: "Pod"), operation: "CREATE",
+                namespace: "spark", name: "", object: withSelector, dryRun: false, username: nil),
+            policy: escapingPolicy
+        ).patch.map(\.path.description)
+        #expect(escapedPath.contains(#"/spec/nodeSelector/example.com~1spot~0"pool""#))
+        #expect(PatchOperation.documentBytes([]) == Array("[]".utf8))
+    }
+}

@@ -88,7 +88,7 @@ public struct AdmissionReview: Sendable {
         out.append(contentsOf: #","allowed":true"#.utf8)
         if !decision.patch.isEmpty {
             out.append(contentsOf: #","patchType":"JSONPatch","patch":"#.utf8)
-            JSONWriter.writeRawString(Base64.encodedBytes(JSONWriter.bytes(PatchOperation.document(decision.patch))), into: &out)
+            JSONWriter.writeRawString(Base64.encodedBytes(PatchOperation.documentBytes(decision.patch)), into: &out)
         }
         if !decision.warnings.isEmpty {
             out.append(contentsOf: #","warnings":"#.utf8)

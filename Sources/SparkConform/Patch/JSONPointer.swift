@@ -27,6 +27,27 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         tokens.map { "/" + Self.escape($0) }.joined()
     }
 
+    /// The pointer as a JSON string literal, escaped twice over (RFC 6901,
+    /// then JSON) as it is written, for the patch on every response.
+    func writeJSONString(into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for token in tokens {
+            out.append(UInt8(ascii: "/"))
+            var token = token
+            token.withUTF8 { bytes in
+                for byte in bytes {
+                    switch byte {
+                    case UInt8(ascii: "~"): out.append(contentsOf: [UInt8(ascii: "~"), UInt8(ascii: "0")])
+                    case UInt8(ascii: "/"): out.append(contentsOf: [UInt8(ascii: "~"), UInt8(ascii: "1")])
+                    case _ where JSONWriter.needsEscape(byte): JSONWriter.appendEscape(of: byte, to: &out)
+                    default: out.append(byte)
+                    }
+                }
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
     public enum ParseError: Error, Equatable { case missingLeadingSlash, invalidEscape(String) }
 
     public init(parsing text: String) throws(ParseError) {

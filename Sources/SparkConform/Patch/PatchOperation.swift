@@ -27,4 +27,26 @@ public struct PatchOperation: Sendable, Equatable {
     public static func document(_ operations: [PatchOperation]) -> JSONValue {
         .array(operations.map(\.json))
     }
+
+    /// `document` written compactly without building it first: the patch every
+    /// admission response carries.
+    public static func documentBytes(_ operations: [PatchOperation]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(operations.count * 160)
+        out.append(UInt8(ascii: "["))
+        for (index, operation) in operations.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"op":"#.utf8)
+            JSONWriter.writeString(operation.kind.rawValue, into: &out)
+            out.append(contentsOf: #","path":"#.utf8)
+            operation.path.writeJSONString(into: &out)
+            if let value = operation.value {
+                out.append(contentsOf: #","value":"#.utf8)
+                JSONWriter.writeCompact(value, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+        return out
+    }
 }
