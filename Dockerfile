@@ -1,5 +1,5 @@
 # Build: docker build -t spark-conform:0.1.0 .
-# Hummingbird 2.28 needs Swift tools 6.2 or newer.
+# Swift 6 toolchain (Package.swift: tools 6.0, Swift 6 language mode).
 FROM swift:6.2-bookworm AS build
 WORKDIR /src
 # Dependencies first, so source edits do not refetch them.

@@ -3,18 +3,24 @@ import SparkConform
 import SparkConformTestSupport
 
 // Micro-benchmark of the pure path per pod kind: decode the AdmissionReview,
-// decide, check the patch applies (as the server does), encode the response.
+// decide, check the patch applies (as the server does), encode the response,
+// and write the audit line (`--instructions N --with-audit` adds it to the count).
 // Run a release build: swift run -c release spark-conform-microbench [iterations]
 
 let iterations = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 20_000
 let policy = Policy()
 
 /// The whole path once: what a request costs the webhook outside the network.
-func fullPath(_ bytes: [UInt8]) -> Int {
+func fullPath(_ bytes: [UInt8], withAudit: Bool = true) -> Int {
     guard let review = try? AdmissionReview.decode(bytes) else { return 0 }
     let decision = Mutator.decide(review.request, policy: policy)
     _ = try? JSONPatch.apply(decision.patch, to: review.request.object!)
-    return review.responseBytes(decision).count
+    let audit = withAudit ? auditLine(decision, review.request).count : 0
+    return review.responseBytes(decision).count + audit
+}
+
+func auditLine(_ decision: Decision, _ request: AdmissionRequest) -> [UInt8] {
+    JSONWriter.bytes(AuditRecord.decision(decision, request: request, time: "2026-11-26T07:21:39.015Z", latencySeconds: 0.000123))
 }
 
 func review(_ pod: JSONValue) -> [UInt8] {
@@ -48,16 +54,17 @@ func measure(_ body: () -> Int) -> Double {
 // instructions under callgrind (repeatable where wall time is not).
 if CommandLine.arguments.dropFirst().first == "--instructions" {
     let count = CommandLine.arguments.dropFirst(2).first.flatMap(Int.init) ?? 1000
+    let withAudit = CommandLine.arguments.contains("--with-audit")
     var sink = 0
     for name in Fixture.names {
         let bytes = review(try Fixture.pod(name))
-        for _ in 0..<count { sink &+= fullPath(bytes) }
+        for _ in 0..<count { sink &+= fullPath(bytes, withAudit: withAudit) }
     }
     print(sink)
     exit(0)
 }
 
-print("pod".padding(toLength: 34, withPad: " ", startingAt: 0), "bytes", "  decode", "  decide", "  verify", "  encode", "   total  (ns/op, median of 5 x \(iterations))")
+print("pod".padding(toLength: 34, withPad: " ", startingAt: 0), "bytes", "  decode", "  decide", "  verify", "  encode", "   audit", "   total  (ns/op, median of 5 x \(iterations))")
 for name in Fixture.names {
     let bytes = review(try Fixture.pod(name))
     let decoded = try AdmissionReview.decode(bytes)
@@ -66,8 +73,9 @@ for name in Fixture.names {
     let decide = measure { Mutator.decide(decoded.request, policy: policy).patch.count }
     let verify = measure { (try? JSONPatch.apply(decision.patch, to: decoded.request.object!)) == nil ? 0 : 1 }
     let encode = measure { decoded.responseBytes(decision).count }
+    let audit = measure { auditLine(decision, decoded.request).count }
     let total = measure { fullPath(bytes) }
     func column(_ value: Double) -> String { String(format: "%8.0f", value) }
     print(name.padding(toLength: 34, withPad: " ", startingAt: 0), String(format: "%5d", bytes.count),
-          column(decode), column(decide), column(verify), column(encode), column(total))
+          column(decode), column(decide), column(verify), column(encode), column(audit), column(total))
 }

@@ -26,6 +26,18 @@ public struct JSONParser {
         "env", "envFrom", "args", "command", "ports", "resources", "livenessProbe", "readinessProbe", "startupProbe",
         "lifecycle", "managedFields", "status",
     ]
+    /// `deferredKeys` by length: hashing every candidate key costs more than comparing a few.
+    private static let deferredKeysByLength: [[String]] = {
+        var table = [[String]](repeating: [], count: (deferredKeys.map(\.utf8.count).max() ?? 0) + 1)
+        for key in deferredKeys { table[key.utf8.count].append(key) }
+        return table
+    }()
+
+    private static func isDeferredKey(_ key: String) -> Bool {
+        let length = key.utf8.count
+        return length < deferredKeysByLength.count && deferredKeysByLength[length].contains(key)
+    }
+
     /// Whether the value being skipped had whitespace between tokens.
     private var skippedWhitespace = false
     private var openMembers = ScratchStack<JSONMember>(capacity: 64)
@@ -147,7 +159,7 @@ public struct JSONParser {
             skipWhitespace()
             let value: JSONValue
             if deferring, position < bytes.count, bytes[position] == UInt8(ascii: "[") || bytes[position] == UInt8(ascii: "{"),
-                Self.deferredKeys.contains(key)
+                Self.isDeferredKey(key)
             {
                 value = try deferValue(depth: depth + 1)
             } else {
