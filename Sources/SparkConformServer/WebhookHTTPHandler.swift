@@ -72,6 +72,7 @@ final class WebhookHTTPHandler: ChannelInboundHandler {
         } else {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
+        reply.afterSending?()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

@@ -17,11 +17,14 @@ struct WebhookRequest {
 }
 
 /// One HTTP reply: status, content type, body, and any further headers.
-struct WebhookReply {
+struct WebhookReply: Sendable {
     var status: HTTPResponseStatus
     var contentType: String
     var body: ByteBuffer
     var headers: [(String, String)] = []
+    /// Book-keeping (audit line, metrics) run once the reply is on the wire,
+    /// so the apiserver does not wait for it.
+    var afterSending: (@Sendable () -> Void)?
 
     static func json(_ status: HTTPResponseStatus, _ bytes: [UInt8]) -> WebhookReply {
         WebhookReply(status: status, contentType: "application/json", body: ByteBuffer(bytes: bytes))
@@ -133,13 +136,15 @@ struct WebhookRoutes: Sendable {
                 outcome = .internalError
             }
         }
-        let response = review.responseBytes(decision)
+        var reply = WebhookReply.json(.ok, review.responseBytes(decision))
         let elapsed = ContinuousClock.now - start
-        metrics.record(outcome, duration: elapsed)
-        metrics.record(decision)
-        audit.write(line: JSONWriter.bytes(AuditRecord.decision(
-            decision, request: review.request, time: Timestamp.now(), latencySeconds: elapsed.seconds)))
-        return .json(.ok, response)
+        reply.afterSending = { [metrics, audit, outcome, decision] in
+            metrics.record(outcome, duration: elapsed)
+            metrics.record(decision)
+            audit.write(line: JSONWriter.bytes(AuditRecord.decision(
+                decision, request: review.request, time: Timestamp.now(), latencySeconds: elapsed.seconds)))
+        }
+        return reply
     }
 
     func preview(_ request: WebhookRequest, query: Substring) -> WebhookReply {

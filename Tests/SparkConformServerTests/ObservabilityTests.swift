@@ -23,7 +23,7 @@ import Testing
                 _ = try await server.send(client, body: Array("{oops".utf8))
                 _ = try await server.send(client, contentType: "text/plain", body: Array("{}".utf8))
 
-                let records = try server.auditRecords
+                let records = try await server.auditRecords(count: 7)
                 #expect(records.count == 7)
                 #expect(records.allSatisfy { $0["kind"] == "admission-audit" && $0["time"]?.stringValue?.hasSuffix("Z") == true })
                 func record(_ uid: String) -> JSONValue? { records.first { $0["uid"]?.stringValue == uid } }
@@ -77,7 +77,7 @@ import Testing
                 #expect(response["warnings"]?.arrayValue?[2] == "spark-conform audit mode: node-lifecycle would apply: nodeSelector node-lifecycle=spot; toleration spot=true:NoSchedule")
                 #expect(response[path: ["auditAnnotations", "mode"]] == "audit")
                 #expect(response[path: ["auditAnnotations", "rules-applied"]] == "zone-colocation,app-isolation,node-lifecycle,local-dirs")
-                let record = try #require(try server.auditRecords.first)
+                let record = try #require(try await server.auditRecords(count: 1).first)
                 #expect(record["outcome"] == "audit")
                 #expect(record["patchOperations"] == 0)
                 #expect(record["wouldPatchOperations"] == 6)

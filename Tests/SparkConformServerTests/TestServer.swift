@@ -28,6 +28,17 @@ struct TestServer {
         }
     }
 
+    /// The audit log once it holds `count` records: the server writes each line
+    /// just after its response is sent, so a client can read the log first.
+    func auditRecords(count: Int) async throws -> [JSONValue] {
+        for _ in 0..<200 {
+            let records = try auditRecords
+            if records.count >= count { return records }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return try auditRecords
+    }
+
     static let serviceDNSName = "spark-conform.spark-conform.svc"
 
     static func withServer(
