@@ -35,6 +35,8 @@ public struct ServerConfiguration: Sendable {
 public struct WebhookServer: Service {
     /// How long an HTTP/2 connection may take to finish its streams after GOAWAY.
     static let http2GraceTime = TimeAmount.seconds(5)
+    /// Between closing the listener and closing idle connections.
+    static let firstRequestGrace = Duration.milliseconds(500)
 
     /// What each connection's handler needs: the answer to a whole request, the body limit, and whether to drain.
     struct Transport: Sendable {
@@ -126,6 +128,11 @@ public struct WebhookServer: Service {
             for poller in pollers { group.addTask { try await poller.run() } }
             await withGracefulShutdownHandler {
                 try? await listener.closeFuture.get()
+                // A connection accepted just before the listener closed has its first
+                // request on the way: let it arrive and be answered (with `Connection:
+                // close`, as the drain has begun) rather than close the connection under it.
+                try? await Task.sleep(for: Self.firstRequestGrace)
+                connections.quiesceAll()
                 await withTaskCancellationHandler {
                     await connections.waitUntilAllClosed()
                 } onCancel: {
@@ -133,7 +140,6 @@ public struct WebhookServer: Service {
                 }
             } onGracefulShutdown: {
                 listener.close(promise: nil)
-                connections.quiesceAll()
             }
             group.cancelAll()
         }
