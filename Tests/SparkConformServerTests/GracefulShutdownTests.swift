@@ -13,32 +13,48 @@ import Glibc
 /// SIGTERM to the real binary: it stops accepting, finishes what is in
 /// flight, and exits 0.
 @Suite struct GracefulShutdownTests {
-    @Test func requestInFlightAtSIGTERMCompletes() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shutdown-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let process = Process()
-        process.executableURL = PreviewConsistencyTests.cli
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--shutdown-drain-seconds", "0.5", "--dev-cert-dir", directory.appendingPathComponent("certs").path, "--audit-log", directory.appendingPathComponent("audit.log").path]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
+    /// The real binary serving on a free port, with its certificate and audit log in `directory`.
+    struct RunningServer {
+        let process: Process
+        let server: TestServer
+        let directory: URL
 
-        // The JSON log line that says where it listens.
-        var port: Int?
-        var logged = ""
-        while port == nil {
-            let data = errors.fileHandleForReading.availableData
-            guard !data.isEmpty else { break }
-            logged += String(decoding: data, as: UTF8.self)
-            if let range = logged.range(of: "listening on 127.0.0.1:") {
-                port = Int(logged[range.upperBound...].prefix { $0.isNumber })
+        static func start(drainSeconds: Double) throws -> RunningServer {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shutdown-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let process = Process()
+            process.executableURL = PreviewConsistencyTests.cli
+            process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--shutdown-drain-seconds", "\(drainSeconds)", "--dev-cert-dir", directory.appendingPathComponent("certs").path, "--audit-log", directory.appendingPathComponent("audit.log").path]
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            // The JSON log line that says where it listens.
+            var port: Int?
+            var logged = ""
+            while port == nil {
+                let data = errors.fileHandleForReading.availableData
+                guard !data.isEmpty else { break }
+                logged += String(decoding: data, as: UTF8.self)
+                if let range = logged.range(of: "listening on 127.0.0.1:") {
+                    port = Int(logged[range.upperBound...].prefix { $0.isNumber })
+                }
             }
+            let listening = try #require(port, "server log: \(logged)")
+            let server = TestServer(
+                port: listening, directory: directory, caFile: directory.appendingPathComponent("certs/ca.crt").path,
+                metrics: .init(), policies: .init(Policy()))
+            return RunningServer(process: process, server: server, directory: directory)
         }
-        let listening = try #require(port, "server log: \(logged)")
-        let server = TestServer(
-            port: listening, directory: directory, caFile: directory.appendingPathComponent("certs/ca.crt").path,
-            metrics: .init(), policies: .init(Policy()))
+
+        func waitForExit() async throws {
+            for _ in 0..<100 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        }
+    }
+
+    @Test func requestInFlightAtSIGTERMCompletes() async throws {
+        let running = try RunningServer.start(drainSeconds: 0.5)
+        let (process, server, directory) = (running.process, running.server, running.directory)
+        defer { try? FileManager.default.removeItem(at: directory) }
 
         let body = JSONWriter.bytes(Reviews.review(try Fixture.pod("spark-3.5.3-executor-basic"), uid: "in-flight"))
         let half = body.count / 2
@@ -69,7 +85,7 @@ import Glibc
             }
         }
         // It exits cleanly, and no longer accepts connections.
-        for _ in 0..<100 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        try await running.waitForExit()
         #expect(!process.isRunning)
         if !process.isRunning { #expect(process.terminationStatus == 0) } else { process.terminate() }
         try await server.withClient(.http1) { client in
@@ -77,5 +93,28 @@ import Glibc
         }
         let audit = try String(contentsOf: directory.appendingPathComponent("audit.log"), encoding: .utf8)
         #expect(audit.contains("\"uid\":\"in-flight\""))
+    }
+
+    /// After the drain the listener closes, but a keep-alive connection the
+    /// client still holds is not closed under it at once: a request sent on it
+    /// then is answered (and told to close) instead of meeting a closed socket.
+    @Test func connectionStillHeldAfterTheDrainIsAnswered() async throws {
+        let running = try RunningServer.start(drainSeconds: 0.3)
+        defer { try? FileManager.default.removeItem(at: running.directory) }
+        let body = JSONWriter.bytes(Reviews.review(try Fixture.pod("spark-3.5.3-driver-basic"), uid: "late"))
+        try await running.server.withClient(.http1) { client in
+            let first = try await running.server.send(client, body: body)
+            #expect(first.status == 200)
+            kill(running.process.processIdentifier, SIGTERM)
+            // Past the drain (0.3 s): the listener is closed, the grace has begun.
+            try await Task.sleep(for: .milliseconds(450))
+            let late = try await running.server.send(client, body: body, timeout: .seconds(2))
+            #expect(late.status == 200)
+            #expect(late.json?[path: ["response", "uid"]] == "late")
+            #expect(late.headers["Connection"].first == "close")
+        }
+        try await running.waitForExit()
+        #expect(!running.process.isRunning)
+        if running.process.isRunning { running.process.terminate() }
     }
 }
