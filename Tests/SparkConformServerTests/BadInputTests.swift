@@ -69,7 +69,27 @@ import Testing
         try await TestServer.withServer { server in
             try await server.withClient(.http1) { client in
                 let reply = try await server.send(client, path: "/validate", body: [])
-                #expect(reply.status == 404)
+                expectFailure(reply, status: 404, saying: "no such path /validate")
+            }
+        }
+    }
+
+    /// A query parameter the server does not know is refused, not ignored:
+    /// `outptu=diff` must not quietly print the default output.
+    @Test func previewQueryIsCheckedAndDecoded() async throws {
+        try await TestServer.withServer { server in
+            try await server.withClient(.http1) { client in
+                let pod = JSONWriter.bytes(try Fixture.pod("spark-3.5.3-driver-basic"))
+                expectFailure(
+                    try await server.send(client, path: "/preview?outptu=diff", body: pod), status: 400,
+                    saying: "unknown query parameter 'outptu'; accepted: format, namespace, output")
+                expectFailure(
+                    try await server.send(client, path: "/preview?output=patch&output=diff", body: pod), status: 400,
+                    saying: "query parameter 'output' is given more than once")
+                // Percent-encoding and '+' are decoded: the namespace reaches the preview as sent.
+                let decoded = try await server.send(client, path: "/preview?output=explain&namespace=data%2Dteam+a", body: pod)
+                #expect(decoded.status == 200)
+                #expect(decoded.text.contains("data-team a"))
             }
         }
     }
