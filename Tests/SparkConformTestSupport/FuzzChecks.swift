@@ -5,9 +5,23 @@ import SparkConform
 /// corpus and every recorded crasher in the test suite.
 public enum FuzzChecks {
     /// Request bytes through the whole decision path. Whatever the input: no
-    /// crash; a patch that applies; a response that is valid JSON; and the
-    /// webhook run on its own output changes nothing more (idempotence).
+    /// crash; the deferring parse agrees with the full one; a patch that
+    /// applies; a response that is valid JSON; and the webhook run on its own
+    /// output changes nothing more (idempotence).
     public static func admission(_ bytes: [UInt8]) {
+        // The admission path defers fields it rarely reads: it must accept,
+        // refuse (same message and offset) and read exactly as a full parse does.
+        let deferring = Result { () throws(JSONParseError) in try JSONParser.parse(bytes, deferring: true) }
+        let full = Result { () throws(JSONParseError) in try JSONParser.parse(bytes) }
+        switch (deferring, full) {
+        case (.success(let lazy), .success(let built)):
+            precondition(lazy == built && built == lazy, "deferring parse reads differently")
+            precondition(JSONWriter.bytes(lazy) == JSONWriter.bytes(built), "deferring parse writes differently")
+        case (.failure(let lazy), .failure(let built)):
+            precondition(lazy == built, "deferring parse fails differently: \(lazy) vs \(built)")
+        default:
+            preconditionFailure("deferring and full parse disagree: \(deferring) vs \(full)")
+        }
         guard let review = try? AdmissionReview.decode(bytes) else { return }
         let policy = Policy()
         let decision = Mutator.decide(review.request, policy: policy)
