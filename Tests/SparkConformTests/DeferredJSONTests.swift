@@ -43,6 +43,20 @@ import Testing
         }
     }
 
+    /// Deferred source goes out verbatim only when writing the built value would
+    /// give the same bytes: not with a repeated key (the last wins), an escape,
+    /// or whitespace. Found by fuzz-admission (Fuzz/regressions/admission).
+    @Test(arguments: [
+        #"{"env":[{"name":"A","name":"B"}]}"#, #"{"env":[{"a":{"k":1,"k":2}}]}"#, #"{"env":["\u0041"]}"#,
+        #"{"env":["é\n"]}"#, #"{"env":["é\u00e9"]}"#, #"{"env": [ 1 ]}"#, #"{"env":[{"a":1},{"a":1}]}"#,
+    ])
+    func deferredSourceIsWrittenAsTheBuiltValueWouldBe(text: String) throws {
+        let deferring = try JSONParser.parse(Array(text.utf8), deferring: true)
+        let full = try JSONParser.parse(text)
+        #expect(JSONWriter.bytes(deferring) == JSONWriter.bytes(full), "\(text)")
+        #expect(deferring == full)
+    }
+
     @Test func invalidUTF8InADeferredValueIsRefused() {
         let bytes: [UInt8] = Array(#"{"env":[""#.utf8) + [0xFF, 0xFE] + Array(#""]}"#.utf8)
         #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes, deferring: true) }

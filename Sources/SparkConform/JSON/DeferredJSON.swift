@@ -8,8 +8,10 @@ public struct DeferredJSON: Sendable {
     /// The value's bytes, validated by the parser with the same checks a full parse makes.
     let source: [UInt8]
     let isArray: Bool
-    /// No whitespace between tokens: the bytes can be written out as they are.
-    let isCompact: Bool
+    /// The bytes are exactly what writing the built value would give (no
+    /// whitespace between tokens, no escapes, no repeated keys), so they can be
+    /// written out as they are.
+    let isVerbatim: Bool
 
     /// The value, built. The bytes passed the parser's checks when they were
     /// deferred, so this parse cannot fail; `.null` only stands in for the impossible.

@@ -38,8 +38,11 @@ public struct JSONParser {
         return length < deferredKeysByLength.count && deferredKeysByLength[length].contains(key)
     }
 
-    /// Whether the value being skipped had whitespace between tokens.
-    private var skippedWhitespace = false
+    /// Whether the value being skipped holds something the writer would write
+    /// differently: whitespace between tokens, an escape, a repeated key.
+    private var skippedNonVerbatim = false
+    /// Key ranges of the objects being skipped, innermost last, to notice a repeated key.
+    private var skippedKeys: [Range<Int>] = []
     private var openMembers = ScratchStack<JSONMember>(capacity: 64)
     private var openElements = ScratchStack<JSONValue>(capacity: 64)
 
@@ -244,17 +247,27 @@ public struct JSONParser {
     /// Checks an array or object as `parseValue` would, without building it.
     private mutating func deferValue(depth: Int) throws(JSONParseError) -> JSONValue {
         let start = position
-        skippedWhitespace = false
+        skippedNonVerbatim = false
         try skipValue(depth: depth)
         return .deferred(DeferredJSON(
             source: Array(UnsafeBufferPointer(rebasing: bytes[start..<position])),
-            isArray: bytes[start] == UInt8(ascii: "["), isCompact: !skippedWhitespace))
+            isArray: bytes[start] == UInt8(ascii: "["), isVerbatim: !skippedNonVerbatim))
     }
 
     private mutating func skipSpace() {
         let before = position
         skipWhitespace()
-        if position != before { skippedWhitespace = true }
+        if position != before { skippedNonVerbatim = true }
+    }
+
+    /// Notes a key (its bytes between the quotes) repeated within one skipped object.
+    private mutating func noteSkippedKey(_ key: Range<Int>, objectStart: Int) {
+        for earlier in skippedKeys[objectStart...] where earlier.count == key.count
+            && UnsafeBufferPointer(rebasing: bytes[earlier]).elementsEqual(UnsafeBufferPointer(rebasing: bytes[key]))
+        {
+            skippedNonVerbatim = true
+        }
+        skippedKeys.append(key)
     }
 
     /// The grammar of `parseValue`, `parseObject` and `parseArray`, with the same
@@ -270,12 +283,16 @@ public struct JSONParser {
                 position += 1
                 return
             }
+            let firstKey = skippedKeys.count
+            defer { skippedKeys.removeSubrange(firstKey...) }
             while true {
                 skipSpace()
                 guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
                     throw fail("expected a string key in object")
                 }
+                let keyStart = position + 1
                 try skipString()
+                noteSkippedKey(keyStart..<(position - 1), objectStart: firstKey)
                 skipSpace()
                 guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
                     throw fail("expected ':' after object key")
@@ -335,6 +352,10 @@ public struct JSONParser {
         } else {
             position = opening
             _ = try parseString()
+            // An escape is written back differently ("\u0041" as "A"); non-ASCII is not.
+            if UnsafeBufferPointer(rebasing: bytes[opening..<position]).contains(UInt8(ascii: "\\")) {
+                skippedNonVerbatim = true
+            }
         }
     }
 

@@ -80,8 +80,8 @@ public enum JSONWriter {
             }
             out.append(UInt8(ascii: "}"))
         case .deferred(let deferred):
-            // Compact source goes out as it came in; anything else is built and written.
-            if deferred.isCompact {
+            // Source that writing would reproduce goes out as it came in; anything else is built and written.
+            if deferred.isVerbatim {
                 out.append(contentsOf: deferred.source)
             } else {
                 writeCompact(deferred.value, into: &out)
