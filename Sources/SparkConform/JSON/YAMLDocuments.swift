@@ -55,7 +55,7 @@ public enum DocumentReader {
             case .null: return .null
             case .bool: return .bool(node.bool ?? false)
             case .int:
-                guard let value = node.int else { return .string(scalar.string) }
+                guard let value = YAMLInteger.value(of: node) else { return .string(scalar.string) }
                 return .int(value)
             case .float:
                 guard let value = node.float, value.isFinite else {

@@ -100,7 +100,7 @@ struct YAMLFields {
 
     mutating func int(_ key: String, in range: ClosedRange<Int>) throws(PolicyError) -> Int? {
         guard let node = take(key) else { return nil }
-        guard node.tagName == .int, let value = node.int else {
+        guard node.tagName == .int, let value = YAMLInteger.value(of: node) else {
             throw PolicyError(line: node.mark?.line, field: field(key), message: "must be an integer, not \(Self.kind(of: node))")
         }
         guard range.contains(value) else {
