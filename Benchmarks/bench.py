@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Load benchmark: the webhook against nginx over the same TLS, interleaved.
 
-Builds the release binary, generates a certificate, starts the webhook and an
-nginx that answers every request with a fixed body of the size of the
-webhook's executor response (the ceiling of an HTTPS server on this machine
-that does no work), then drives both with h2load over HTTP/1.1 keep-alive
+Builds the release binary, generates a certificate, starts the webhook, an
+nginx that answers every request with the webhook's executor response (the
+ceiling of an HTTPS server on this machine that does no work) and the
+webhook's own transport answering the same bytes (the floor: what the server
+costs without the decision), then drives them with h2load over HTTP/1.1 keep-alive
 (what kube-apiserver uses for service webhooks) and over h2, at 1, 16 and 64
-connections, one request in flight per connection. Rounds interleave the two
+connections, one request in flight per connection. Rounds interleave the
 servers so machine drift cancels; medians over rounds are reported.
 
-Usage: Benchmarks/run [--rounds N] [--seconds S]
+Usage: Benchmarks/run [--rounds N] [--requests N] [--only h1:1,h1:16,...]
 """
 import argparse
 import json
