@@ -21,6 +21,10 @@ public struct ServerConfiguration: Sendable {
     public var policyReloadInterval: Duration = .seconds(2)
     /// How often the certificate and key files are checked (cert-manager rotates them in place).
     public var certificateReloadInterval: Duration = .seconds(10)
+    /// A connection with nothing read or written for this long is closed, so idle
+    /// or stalled clients cannot hold file descriptors for ever. Above Go's 90 s
+    /// idle-connection timeout: the apiserver closes its idle connections first.
+    public var idleTimeout: Duration = .seconds(300)
 
     public init(certificateFile: String, keyFile: String) {
         self.certificateFile = certificateFile
@@ -43,6 +47,7 @@ public struct WebhookServer: Service {
         let respond: @Sendable (WebhookRequest) -> WebhookReply
         let maximumBodyBytes: Int
         let shutdown: ShutdownState
+        let idleTimeout: TimeAmount
     }
 
     let configuration: ServerConfiguration
@@ -81,7 +86,9 @@ public struct WebhookServer: Service {
         try self.init(
             configuration: configuration, certificates: certificates, pollers: pollers, logger: logger,
             onServerRunning: onServerRunning,
-            transport: Transport(respond: routes.respond, maximumBodyBytes: configuration.maximumBodyBytes, shutdown: shutdown))
+            transport: Transport(
+                respond: routes.respond, maximumBodyBytes: configuration.maximumBodyBytes, shutdown: shutdown,
+                idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds)))
     }
 
     /// The same transport answering every request with `body` and doing nothing
@@ -92,7 +99,9 @@ public struct WebhookServer: Service {
             configuration: configuration,
             certificates: try CertificateReloader(certificateFile: configuration.certificateFile, keyFile: configuration.keyFile),
             pollers: [], logger: logger, onServerRunning: { _ in },
-            transport: Transport(respond: { _ in reply }, maximumBodyBytes: configuration.maximumBodyBytes, shutdown: ShutdownState()))
+            transport: Transport(
+                respond: { _ in reply }, maximumBodyBytes: configuration.maximumBodyBytes, shutdown: ShutdownState(),
+                idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds)))
     }
 
     private init(
@@ -150,7 +159,9 @@ public struct WebhookServer: Service {
     private static func configure(_ channel: any Channel, tls: NIOSSLContext, transport: Transport) -> EventLoopFuture<Void> {
         // Called on the channel's own event loop.
         do {
-            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+            try channel.pipeline.syncOperations.addHandlers([
+                IdleStateHandler(allTimeout: transport.idleTimeout), CloseWhenIdleHandler(), NIOSSLServerHandler(context: tls),
+            ])
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
