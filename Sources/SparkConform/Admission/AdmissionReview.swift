@@ -92,13 +92,13 @@ public struct AdmissionReview: Sendable {
         }
         if !decision.warnings.isEmpty {
             out.append(contentsOf: #","warnings":"#.utf8)
-            JSONWriter.write(.array(decision.warnings.map(JSONValue.string)), into: &out, pretty: false, indent: 0)
+            JSONWriter.writeCompact(.array(decision.warnings.map(JSONValue.string)), into: &out)
         }
         let annotations = decision.auditAnnotations
         if !annotations.isEmpty {
             out.append(contentsOf: #","auditAnnotations":"#.utf8)
             let object = JSONValue.object(JSONObject(annotations.map { ($0.key, JSONValue.string($0.value)) }))
-            JSONWriter.write(object, into: &out, pretty: false, indent: 0)
+            JSONWriter.writeCompact(object, into: &out)
         }
         out.append(contentsOf: "}}".utf8)
         return out

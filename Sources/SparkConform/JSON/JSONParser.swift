@@ -16,9 +16,7 @@ public struct JSONParser {
     /// Valid only inside `withParser`: the parser never outlives the bytes.
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
-    /// Children of the containers still open, innermost last: each container is
-    /// allocated once at its final size when it closes, instead of growing.
-    /// Build arrays and objects under these keys only when read (`DeferredJSON`).
+    /// Whether arrays and objects under `deferredKeys` are built only when read (`DeferredJSON`).
     private let deferring: Bool
     /// Container and pod fields no rule reads (the rules only write their own
     /// init container's `command` and `resources`), and `managedFields`.
@@ -43,6 +41,8 @@ public struct JSONParser {
     private var skippedNonVerbatim = false
     /// Key ranges of the objects being skipped, innermost last, to notice a repeated key.
     private var skippedKeys: [Range<Int>] = []
+    /// Children of the containers still open, innermost last: each container is
+    /// allocated once at its final size when it closes, instead of growing.
     private var openMembers = ScratchStack<JSONMember>(capacity: 64)
     private var openElements = ScratchStack<JSONValue>(capacity: 64)
 
