@@ -102,13 +102,60 @@ public struct JSONParser {
         JSONParseError(message: message, offset: position)
     }
 
+    @inline(__always)
     private mutating func skipWhitespace() {
-        while position < bytes.count {
+        let start = position
+        scan: while position < bytes.count {
             switch bytes[position] {
             case 0x20, 0x09, 0x0A, 0x0D: position += 1
-            default: return
+            default: break scan
             }
         }
+        // Whitespace inside a deferred value keeps it from being written out verbatim.
+        if position != start { skippedNonVerbatim = true }
+    }
+
+    /// Just past an opening bracket: true, with the closing one consumed, when the container is empty.
+    @inline(__always)
+    private mutating func openContainer(closedBy closing: UInt8) -> Bool {
+        position += 1
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == closing else { return false }
+        position += 1
+        return true
+    }
+
+    /// After a member or element: false at `,` (another follows), true at the closing bracket.
+    @inline(__always)
+    private mutating func containerEnds(closedBy closing: UInt8, in container: StaticString) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard position < bytes.count else { throw fail("unexpected end of input in \(container)") }
+        switch bytes[position] {
+        case UInt8(ascii: ","):
+            position += 1
+            return false
+        case closing:
+            position += 1
+            return true
+        default:
+            throw fail("expected ',' or '\(Self.printable(closing))' in \(container)")
+        }
+    }
+
+    /// Before an object's key: its opening quote.
+    @inline(__always)
+    private mutating func expectKey() throws(JSONParseError) {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a string key in object") }
+    }
+
+    /// After an object's key: the colon, and the whitespace before the value.
+    @inline(__always)
+    private mutating func expectColon() throws(JSONParseError) {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail("expected ':' after object key") }
+        position += 1
+        skipWhitespace()
     }
 
     private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
@@ -141,25 +188,12 @@ public struct JSONParser {
     }
 
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
-        position += 1
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-            position += 1
-            return .object(JSONObject())
-        }
+        if openContainer(closedBy: UInt8(ascii: "}")) { return .object(JSONObject()) }
         let first = openMembers.count
-        while true {
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
-                throw fail("expected a string key in object")
-            }
+        repeat {
+            try expectKey()
             let key = try parseString()
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
-                throw fail("expected ':' after object key")
-            }
-            position += 1
-            skipWhitespace()
+            try expectColon()
             let value: JSONValue
             if deferring, position < bytes.count, bytes[position] == UInt8(ascii: "[") || bytes[position] == UInt8(ascii: "{"),
                 Self.isDeferredKey(key)
@@ -169,50 +203,23 @@ public struct JSONParser {
                 value = try parseValue(depth: depth + 1)
             }
             // Duplicate keys: the last one wins, as in Go's encoding/json, which the apiserver uses.
-            // Comparing lengths first skips most string comparisons.
-            let keyLength = key.utf8.count
-            if let duplicate = (first..<openMembers.count).first(where: {
-                openMembers[$0].key.utf8.count == keyLength && openMembers[$0].key == key
-            }) {
+            if let duplicate = (first..<openMembers.count).first(where: { openMembers[$0].hasKey(key) }) {
                 openMembers[duplicate].value = value
             } else {
                 openMembers.push(JSONMember(key: key, value: value))
             }
-            skipWhitespace()
-            guard position < bytes.count else { throw fail("unexpected end of input in object") }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-            } else if bytes[position] == UInt8(ascii: "}") {
-                position += 1
-                return .object(JSONObject(distinctMembers: openMembers.popArray(from: first)))
-            } else {
-                throw fail("expected ',' or '}' in object")
-            }
-        }
+        } while try !containerEnds(closedBy: UInt8(ascii: "}"), in: "object")
+        return .object(JSONObject(distinctMembers: openMembers.popArray(from: first)))
     }
 
     private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
-        position += 1
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-            position += 1
-            return .array([])
-        }
+        if openContainer(closedBy: UInt8(ascii: "]")) { return .array([]) }
         let first = openElements.count
-        while true {
+        repeat {
             skipWhitespace()
             openElements.push(try parseValue(depth: depth + 1))
-            skipWhitespace()
-            guard position < bytes.count else { throw fail("unexpected end of input in array") }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-            } else if bytes[position] == UInt8(ascii: "]") {
-                position += 1
-                return .array(openElements.popArray(from: first))
-            } else {
-                throw fail("expected ',' or ']' in array")
-            }
-        }
+        } while try !containerEnds(closedBy: UInt8(ascii: "]"), in: "array")
+        return .array(openElements.popArray(from: first))
     }
 
     private mutating func parseNumber() throws(JSONParseError) -> String {
@@ -254,12 +261,6 @@ public struct JSONParser {
             isArray: bytes[start] == UInt8(ascii: "["), isVerbatim: !skippedNonVerbatim))
     }
 
-    private mutating func skipSpace() {
-        let before = position
-        skipWhitespace()
-        if position != before { skippedNonVerbatim = true }
-    }
-
     /// Notes a key (its bytes between the quotes) repeated within one skipped object.
     private mutating func noteSkippedKey(_ key: Range<Int>, objectStart: Int) {
         for earlier in skippedKeys[objectStart...] where earlier.count == key.count
@@ -277,61 +278,23 @@ public struct JSONParser {
         guard position < bytes.count else { throw fail("unexpected end of input") }
         switch bytes[position] {
         case UInt8(ascii: "{"):
-            position += 1
-            skipSpace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-                position += 1
-                return
-            }
+            if openContainer(closedBy: UInt8(ascii: "}")) { return }
             let firstKey = skippedKeys.count
             defer { skippedKeys.removeSubrange(firstKey...) }
-            while true {
-                skipSpace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
-                    throw fail("expected a string key in object")
-                }
+            repeat {
+                try expectKey()
                 let keyStart = position + 1
                 try skipString()
                 noteSkippedKey(keyStart..<(position - 1), objectStart: firstKey)
-                skipSpace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
-                    throw fail("expected ':' after object key")
-                }
-                position += 1
-                skipSpace()
+                try expectColon()
                 try skipValue(depth: depth + 1)
-                skipSpace()
-                guard position < bytes.count else { throw fail("unexpected end of input in object") }
-                if bytes[position] == UInt8(ascii: ",") {
-                    position += 1
-                } else if bytes[position] == UInt8(ascii: "}") {
-                    position += 1
-                    return
-                } else {
-                    throw fail("expected ',' or '}' in object")
-                }
-            }
+            } while try !containerEnds(closedBy: UInt8(ascii: "}"), in: "object")
         case UInt8(ascii: "["):
-            position += 1
-            skipSpace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-                position += 1
-                return
-            }
-            while true {
-                skipSpace()
+            if openContainer(closedBy: UInt8(ascii: "]")) { return }
+            repeat {
+                skipWhitespace()
                 try skipValue(depth: depth + 1)
-                skipSpace()
-                guard position < bytes.count else { throw fail("unexpected end of input in array") }
-                if bytes[position] == UInt8(ascii: ",") {
-                    position += 1
-                } else if bytes[position] == UInt8(ascii: "]") {
-                    position += 1
-                    return
-                } else {
-                    throw fail("expected ',' or ']' in array")
-                }
-            }
+            } while try !containerEnds(closedBy: UInt8(ascii: "]"), in: "array")
         case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "t"): try expectLiteral("true")
         case UInt8(ascii: "f"): try expectLiteral("false")

@@ -86,6 +86,12 @@ public enum JSONValue: Sendable, Equatable {
 public struct JSONMember: Sendable, Equatable {
     public var key: String
     public var value: JSONValue
+
+    /// Lengths first: a mismatch of two different strings otherwise costs a call into the runtime.
+    @inline(__always)
+    func hasKey(_ other: String) -> Bool {
+        key.utf8.count == other.utf8.count && key == other
+    }
 }
 
 /// An ordered JSON object. Kubernetes objects have few keys per map, so a
@@ -106,9 +112,7 @@ public struct JSONObject: Sendable, Equatable {
     public var isEmpty: Bool { members.isEmpty }
 
     public func index(of key: String) -> Int? {
-        // Lengths first: a mismatch of two different strings otherwise costs a call into the runtime.
-        let length = key.utf8.count
-        return members.firstIndex { $0.key.utf8.count == length && $0.key == key }
+        members.firstIndex { $0.hasKey(key) }
     }
 
     /// Setting nil removes the key; setting an existing key keeps its position.
