@@ -24,8 +24,6 @@ final class ConnectionRegistry: Sendable {
         channel.closeFuture.whenComplete { _ in self.remove(id) }
     }
 
-    var count: Int { state.withLock { $0.channels.count } }
-
     func quiesceAll() {
         let channels = state.withLock { state in
             state.quiescing = true

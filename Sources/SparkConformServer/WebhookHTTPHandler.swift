@@ -31,7 +31,7 @@ final class WebhookHTTPHandler: ChannelInboundHandler {
             }
         case .body(var chunk):
             receivedBytes += chunk.readableBytes
-            if declaredTooLarge != nil || receivedBytes > transport.maximumBodyBytes {
+            if isOverLimit {
                 body = nil  // over the limit: discard, keep reading to the end of the request
             } else if body == nil {
                 body = chunk
@@ -41,16 +41,14 @@ final class WebhookHTTPHandler: ChannelInboundHandler {
         case .end:
             guard let head else { return }
             self.head = nil
-            let requestBody: WebhookRequest.Body
-            if declaredTooLarge != nil || receivedBytes > transport.maximumBodyBytes {
-                requestBody = .tooLarge(declared: declaredTooLarge)
-            } else {
-                requestBody = .bytes(body ?? ByteBuffer())
-            }
+            let requestBody: WebhookRequest.Body = isOverLimit ? .tooLarge(declared: declaredTooLarge) : .bytes(body ?? ByteBuffer())
             body = nil
             write(transport.respond(WebhookRequest(head: head, body: requestBody)), for: head, context: context)
         }
     }
+
+    /// Declared or, so far, received over the body limit.
+    private var isOverLimit: Bool { declaredTooLarge != nil || receivedBytes > transport.maximumBodyBytes }
 
     private func write(_ reply: WebhookReply, for request: HTTPRequestHead, context: ChannelHandlerContext) {
         var headers = HTTPHeaders()

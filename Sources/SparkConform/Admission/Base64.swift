@@ -2,10 +2,6 @@
 public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    public static func encode(_ bytes: [UInt8]) -> String {
-        String(decoding: encodedBytes(bytes), as: UTF8.self)
-    }
-
     /// Written straight into exactly the bytes needed: this runs on every patched pod.
     public static func encodedBytes(_ bytes: [UInt8]) -> [UInt8] {
         let length = (bytes.count + 2) / 3 * 4
