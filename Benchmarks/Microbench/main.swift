@@ -4,7 +4,8 @@ import SparkConformTestSupport
 
 // Micro-benchmark of the pure path per pod kind: decode the AdmissionReview,
 // decide, check the patch applies (as the server does), encode the response,
-// and write the audit line (`--instructions N --with-audit` adds it to the count).
+// and write the audit line (`--instructions N --with-audit` adds it to the count;
+// `--fixture NAME` counts one pod kind).
 // Run a release build: swift run -c release spark-conform-microbench [iterations]
 
 let iterations = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 20_000
@@ -55,8 +56,10 @@ func measure(_ body: () -> Int) -> Double {
 if CommandLine.arguments.dropFirst().first == "--instructions" {
     let count = CommandLine.arguments.dropFirst(2).first.flatMap(Int.init) ?? 1000
     let withAudit = CommandLine.arguments.contains("--with-audit")
+    // `--fixture NAME` counts one pod kind alone.
+    let only = CommandLine.arguments.firstIndex(of: "--fixture").flatMap { CommandLine.arguments.dropFirst($0 + 1).first }
     var sink = 0
-    for name in Fixture.names {
+    for name in Fixture.names where only == nil || only == name {
         let bytes = review(try Fixture.pod(name))
         for _ in 0..<count { sink &+= fullPath(bytes, withAudit: withAudit) }
     }

@@ -90,9 +90,22 @@ public enum JSONWriter {
     }
 
     static func writeString(_ string: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { bytes in
+            // Almost every string needs no escaping: one check, one copy.
+            var clean = true
+            for byte in bytes where needsEscape(byte) {
+                clean = false
+                break
+            }
+            if clean {
+                out.reserveCapacity(out.count + bytes.count + 2)
+                out.append(UInt8(ascii: "\""))
+                out.append(contentsOf: bytes)
+                out.append(UInt8(ascii: "\""))
+                return
+            }
+            out.append(UInt8(ascii: "\""))
             // Copy runs that need no escaping in one go; escape the rest byte by byte.
             var runStart = 0
             for index in 0..<bytes.count {
@@ -103,8 +116,8 @@ public enum JSONWriter {
                 appendEscape(of: byte, to: &out)
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+            out.append(UInt8(ascii: "\""))
         }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// Whether a byte of a string must be escaped in JSON.

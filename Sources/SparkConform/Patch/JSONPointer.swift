@@ -6,7 +6,11 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
 
     public static let root = JSONPointer([])
 
-    public func appending(_ token: String) -> JSONPointer { JSONPointer(tokens + [token]) }
+    public func appending(_ token: String) -> JSONPointer {
+        var extended = tokens
+        extended.append(token)
+        return JSONPointer(extended)
+    }
 
     /// `~` becomes `~0` before `/` becomes `~1`, so `~1` in a key stays distinct from `/`.
     public static func escape(_ token: String) -> String {

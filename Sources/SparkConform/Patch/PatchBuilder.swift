@@ -6,14 +6,15 @@
 public enum PatchBuilder {
     public static func operations(from original: JSONValue, to modified: JSONValue) -> [PatchOperation] {
         var operations: [PatchOperation] = []
-        diff(original, modified, at: .root, into: &operations)
+        if original != modified { diff(original, modified, at: .root, into: &operations) }
         return operations
     }
 
+    /// Called only for values that differ: each level compares its members
+    /// before descending, so no subtree is compared twice.
     private static func diff(
         _ original: JSONValue, _ modified: JSONValue, at path: JSONPointer, into operations: inout [PatchOperation]
     ) {
-        guard original != modified else { return }
         switch (original.resolved, modified.resolved) {
         case (.object(let before), .object(let after)):
             // Removals first (a volume source swapped in place: remove emptyDir, add hostPath).
@@ -22,14 +23,17 @@ public enum PatchBuilder {
             }
             for member in after.members {
                 if let previous = before[member.key] {
-                    diff(previous, member.value, at: path.appending(member.key), into: &operations)
+                    // Most members are unchanged: compare before building their pointer.
+                    if previous != member.value {
+                        diff(previous, member.value, at: path.appending(member.key), into: &operations)
+                    }
                 } else {
                     operations.append(.add(path.appending(member.key), member.value))
                 }
             }
         case (.array(let before), .array(let after)):
             let common = min(before.count, after.count)
-            for index in 0..<common {
+            for index in 0..<common where before[index] != after[index] {
                 diff(before[index], after[index], at: path.appending(String(index)), into: &operations)
             }
             if after.count > before.count {
