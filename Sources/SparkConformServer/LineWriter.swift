@@ -7,50 +7,86 @@ import Darwin
 #endif
 import Synchronization
 
-/// Writes whole lines to a file descriptor, one `write` per line under a
-/// lock, so concurrent requests never interleave their audit records.
+/// Writes whole lines to a file descriptor, never interleaving two lines.
+/// Unbuffered (the operational log), each line is one `write`. Buffered (the
+/// audit log, a line per admission), lines collect until `bufferBytes` are
+/// pending or `flush()` runs (the server flushes on a short interval and when
+/// it stops): one `write` per batch instead of one per request.
 public final class LineWriter: Sendable {
-    private let descriptor: Mutex<Int32>
+    private struct State {
+        let descriptor: Int32
+        var pending: [UInt8] = []
+    }
+
+    private let state: Mutex<State>
     private let ownsDescriptor: Bool
+    /// 0: every line is written at once.
+    private let bufferBytes: Int
 
-    public static let standardOutput = LineWriter(descriptor: 1)
-    public static let standardError = LineWriter(descriptor: 2)
+    public static let standardOutput = LineWriter(descriptor: 1, bufferBytes: 0)
+    public static let standardError = LineWriter(descriptor: 2, bufferBytes: 0)
 
-    private init(descriptor: Int32) {
-        self.descriptor = Mutex(descriptor)
+    /// Standard output holding lines until `bufferBytes` are pending or `flush()` runs.
+    public static func bufferedStandardOutput(bufferBytes: Int) -> LineWriter {
+        LineWriter(descriptor: 1, bufferBytes: bufferBytes)
+    }
+
+    private init(descriptor: Int32, bufferBytes: Int) {
+        state = Mutex(State(descriptor: descriptor))
         ownsDescriptor = false
+        self.bufferBytes = bufferBytes
     }
 
     public struct OpenError: Error, CustomStringConvertible {
         public let description: String
     }
 
-    /// Appends to a file, creating it when missing.
-    public init(appendingTo path: String) throws {
+    /// Appends to a file, creating it when missing; `bufferBytes` as for `bufferedStandardOutput`.
+    public init(appendingTo path: String, bufferBytes: Int = 0) throws {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw OpenError(description: "cannot open \(path) for appending: errno \(errno)") }
-        descriptor = Mutex(fd)
+        state = Mutex(State(descriptor: fd))
         ownsDescriptor = true
+        self.bufferBytes = bufferBytes
     }
 
     deinit {
-        if ownsDescriptor { descriptor.withLock { _ = close($0) } }
+        state.withLock { state in
+            Self.writeAll(state.pending, to: state.descriptor)
+            if ownsDescriptor { _ = close(state.descriptor) }
+        }
     }
 
     public func write(line bytes: [UInt8]) {
-        var buffer = bytes
-        buffer.append(0x0A)
-        descriptor.withLock { fd in
-            buffer.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        return  // a lost log line must not take the webhook down
-                    }
-                    offset += written
+        state.withLock { state in
+            if state.pending.isEmpty { state.pending.reserveCapacity(max(bufferBytes, bytes.count) + 1024) }
+            state.pending.append(contentsOf: bytes)
+            state.pending.append(0x0A)
+            if state.pending.count >= bufferBytes { Self.drain(&state) }
+        }
+    }
+
+    /// Writes out every line held so far.
+    public func flush() {
+        state.withLock { Self.drain(&$0) }
+    }
+
+    private static func drain(_ state: inout State) {
+        guard !state.pending.isEmpty else { return }
+        writeAll(state.pending, to: state.descriptor)
+        state.pending.removeAll(keepingCapacity: true)
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return  // a lost log line must not take the webhook down
                 }
+                offset += written
             }
         }
     }

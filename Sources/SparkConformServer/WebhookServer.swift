@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     /// or stalled clients cannot hold file descriptors for ever. Above Go's 90 s
     /// idle-connection timeout: the apiserver closes its idle connections first.
     public var idleTimeout: Duration = .seconds(300)
+    /// A buffered audit log is written out at least this often (and when the server stops).
+    public var auditFlushInterval: Duration = .milliseconds(100)
 
     public init(certificateFile: String, keyFile: String) {
         self.certificateFile = certificateFile
@@ -54,6 +56,8 @@ public struct WebhookServer: Service {
     let transport: Transport
     let tls: NIOSSLContext
     let pollers: [any Service]
+    /// Written out once the last connection has closed.
+    let auditLog: LineWriter?
     let logger: Logger
     let onServerRunning: @Sendable (any Channel) async -> Void
 
@@ -76,7 +80,8 @@ public struct WebhookServer: Service {
             policies: policies, metrics: metrics, shutdown: shutdown, audit: audit,
             maximumBodyBytes: configuration.maximumBodyBytes, logger: logger)
         var pollers: [any Service] = [
-            certificates.poller(interval: configuration.certificateReloadInterval, metrics: metrics, logger: logger)
+            certificates.poller(interval: configuration.certificateReloadInterval, metrics: metrics, logger: logger),
+            AuditFlusher(writer: audit, interval: configuration.auditFlushInterval),
         ]
         if let file = configuration.policyFile {
             pollers.append(PolicyReloader.poller(
@@ -84,7 +89,7 @@ public struct WebhookServer: Service {
                 store: policies, metrics: metrics, logger: logger))
         }
         try self.init(
-            configuration: configuration, certificates: certificates, pollers: pollers, logger: logger,
+            configuration: configuration, certificates: certificates, pollers: pollers, auditLog: audit, logger: logger,
             onServerRunning: onServerRunning,
             transport: Transport(
                 respond: routes.respond, maximumBodyBytes: configuration.maximumBodyBytes, shutdown: shutdown,
@@ -98,15 +103,15 @@ public struct WebhookServer: Service {
         return try WebhookServer(
             configuration: configuration,
             certificates: try CertificateReloader(certificateFile: configuration.certificateFile, keyFile: configuration.keyFile),
-            pollers: [], logger: logger, onServerRunning: { _ in },
+            pollers: [], auditLog: nil, logger: logger, onServerRunning: { _ in },
             transport: Transport(
                 respond: { _ in reply }, maximumBodyBytes: configuration.maximumBodyBytes, shutdown: ShutdownState(),
                 idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds)))
     }
 
     private init(
-        configuration: ServerConfiguration, certificates: CertificateReloader, pollers: [any Service], logger: Logger,
-        onServerRunning: @escaping @Sendable (any Channel) async -> Void, transport: Transport
+        configuration: ServerConfiguration, certificates: CertificateReloader, pollers: [any Service], auditLog: LineWriter?,
+        logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void, transport: Transport
     ) throws {
         var tlsConfiguration = TLSFiles.serverConfiguration(certificates.pair, minimumVersion: configuration.minimumTLSVersion)
         tlsConfiguration.applicationProtocols = NIOHTTP2SupportedALPNProtocols
@@ -115,6 +120,7 @@ public struct WebhookServer: Service {
         self.configuration = configuration
         self.transport = transport
         self.pollers = pollers
+        self.auditLog = auditLog
         self.logger = logger
         self.onServerRunning = onServerRunning
     }
@@ -152,6 +158,7 @@ public struct WebhookServer: Service {
             }
             group.cancelAll()
         }
+        auditLog?.flush()
         logger.info("Server stopped")
     }
 

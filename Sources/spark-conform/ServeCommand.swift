@@ -76,15 +76,16 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "spark-conform")
+        // A line per admission: buffered, written out every 100 ms and at stop (`AuditFlusher`).
         let audit: LineWriter
         if let path = Environment.value(auditLog, "SPARK_CONFORM_AUDIT_LOG") {
             do {
-                audit = try LineWriter(appendingTo: path)
+                audit = try LineWriter(appendingTo: path, bufferBytes: Self.auditBufferBytes)
             } catch {
                 throw ValidationError("\(error)")
             }
         } else {
-            audit = .standardOutput
+            audit = .bufferedStandardOutput(bufferBytes: Self.auditBufferBytes)
         }
 
         let policyFile = Environment.value(policy, "SPARK_CONFORM_POLICY")
@@ -133,7 +134,10 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as TLSFiles.LoadError {
             throw ValidationError(error.description)
         }
+        defer { audit.flush() }
         try await GracefulStop.run(
             app, drain: .milliseconds(Int(shutdownDrainSeconds * 1000)), shutdown: shutdown, logger: logger)
     }
+
+    static let auditBufferBytes = 64 * 1024
 }

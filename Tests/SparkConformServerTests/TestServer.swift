@@ -64,7 +64,8 @@ struct TestServer {
         try configure(&configuration, directory)
         let metrics = WebhookMetrics()
         let policies = PolicyStore(policy)
-        let audit = try LineWriter(appendingTo: directory.appendingPathComponent("audit.log").path)
+        // Buffered as `serve` buffers it: every test reading the log relies on the server's periodic flush.
+        let audit = try LineWriter(appendingTo: directory.appendingPathComponent("audit.log").path, bufferBytes: 64 * 1024)
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
 
