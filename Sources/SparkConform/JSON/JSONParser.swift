@@ -376,9 +376,10 @@ public struct JSONParser {
     /// The first index at or after `start` that is not a plain string byte,
     /// scanned with locals only (no stores to the parser per byte).
     /// Eight bytes at a time while none is special (the classic "has a byte
-    /// less than n / equal to c" word tricks), then byte by byte.
+    /// less than n / equal to c" word tricks), then byte by byte. The writer
+    /// uses it too: a string that is one plain run needs no escaping.
     @inline(__always)
-    private static func endOfPlainRun(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    static func endOfPlainRun(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var index = start
         let end = bytes.count
         if let base = bytes.baseAddress {

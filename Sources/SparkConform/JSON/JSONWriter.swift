@@ -92,13 +92,8 @@ public enum JSONWriter {
     static func writeString(_ string: String, into out: inout [UInt8]) {
         var string = string
         string.withUTF8 { bytes in
-            // Almost every string needs no escaping: one check, one copy.
-            var clean = true
-            for byte in bytes where needsEscape(byte) {
-                clean = false
-                break
-            }
-            if clean {
+            // Almost every string is printable ASCII needing no escape: one scan, one copy.
+            if JSONParser.endOfPlainRun(bytes, from: 0) == bytes.count {
                 out.reserveCapacity(out.count + bytes.count + 2)
                 out.append(UInt8(ascii: "\""))
                 out.append(contentsOf: bytes)
