@@ -14,6 +14,8 @@ final class WebhookHTTPHandler: ChannelInboundHandler {
     private var body: ByteBuffer?
     private var receivedBytes = 0
     private var declaredTooLarge: Int?
+    /// Armed at a request's head, cancelled at its end (`Transport.requestTimeout`).
+    private var requestDeadline: Scheduled<Void>?
 
     init(transport: WebhookServer.Transport) {
         self.transport = transport
@@ -23,6 +25,7 @@ final class WebhookHTTPHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             self.head = head
+            armRequestDeadline(context: context)
             body = nil
             receivedBytes = 0
             // Refused at the end without buffering anything, so the client still reads the 413.
@@ -41,16 +44,45 @@ final class WebhookHTTPHandler: ChannelInboundHandler {
         case .end:
             guard let head else { return }
             self.head = nil
+            requestDeadline?.cancel()
+            requestDeadline = nil
             let requestBody: WebhookRequest.Body = isOverLimit ? .tooLarge(declared: declaredTooLarge) : .bytes(body ?? ByteBuffer())
             body = nil
             write(transport.respond(WebhookRequest(head: head, body: requestBody)), for: head, context: context)
         }
     }
 
+    private func armRequestDeadline(context: ChannelHandlerContext) {
+        requestDeadline?.cancel()
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        requestDeadline = context.eventLoop.scheduleTask(in: transport.requestTimeout) {
+            let (handler, context) = loopBound.value
+            handler.requestTimedOut(context: context)
+        }
+    }
+
+    /// The request's head came but its end did not in time: say so, and close,
+    /// since the rest of the body may still be on its way.
+    private func requestTimedOut(context: ChannelHandlerContext) {
+        guard let head else { return }
+        self.head = nil
+        body = nil
+        requestDeadline = nil
+        let seconds = Double(transport.requestTimeout.nanoseconds) / 1e9
+        let failure = WebhookRoutes.Failure(
+            status: .requestTimeout, reason: "Timeout",
+            message: "request body incomplete \(seconds) s after its headers (\(receivedBytes) bytes received); closing the connection")
+        write(failure.reply, for: head, context: context, close: true)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        requestDeadline?.cancel()
+    }
+
     /// Declared or, so far, received over the body limit.
     private var isOverLimit: Bool { declaredTooLarge != nil || receivedBytes > transport.maximumBodyBytes }
 
-    private func write(_ reply: WebhookReply, for request: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func write(_ reply: WebhookReply, for request: HTTPRequestHead, context: ChannelHandlerContext, close: Bool = false) {
         var headers = HTTPHeaders()
         headers.reserveCapacity(3 + reply.headers.count)
         headers.add(name: "content-type", value: reply.contentType)
@@ -60,11 +92,11 @@ final class WebhookHTTPHandler: ChannelInboundHandler {
         // connection, so none sends a request on a connection about to close.
         // (`Connection` does not exist in HTTP/2, where GOAWAY does this job.)
         let isHTTP1 = request.version.major == 1
-        let keepAlive = request.isKeepAlive && !(isHTTP1 && transport.shutdown.isDraining)
+        let keepAlive = request.isKeepAlive && !close && !(isHTTP1 && transport.shutdown.isDraining)
         if isHTTP1, !keepAlive { headers.add(name: "connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: reply.status, headers: headers))), promise: nil)
         if request.method != .HEAD { context.write(wrapOutboundOut(.body(.byteBuffer(reply.body))), promise: nil) }
-        if isHTTP1, !keepAlive {
+        if (isHTTP1 && !keepAlive) || close {
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in loopBound.value.close(promise: nil) }
         } else {

@@ -25,6 +25,11 @@ public struct ServerConfiguration: Sendable {
     /// or stalled clients cannot hold file descriptors for ever. Above Go's 90 s
     /// idle-connection timeout: the apiserver closes its idle connections first.
     public var idleTimeout: Duration = .seconds(300)
+    /// A request whose body has not fully arrived this long after its head is
+    /// answered 408 and its connection closed: a client trickling bytes cannot
+    /// hold a connection (the idle timeout only sees silence). The apiserver
+    /// gives a webhook call at most 30 s, so nothing useful arrives later.
+    public var requestTimeout: Duration = .seconds(30)
     /// A buffered audit log is written out at least this often (and when the server stops).
     public var auditFlushInterval: Duration = .milliseconds(100)
 
@@ -50,6 +55,7 @@ public struct WebhookServer: Service {
         let maximumBodyBytes: Int
         let shutdown: ShutdownState
         let idleTimeout: TimeAmount
+        let requestTimeout: TimeAmount
     }
 
     let configuration: ServerConfiguration
@@ -93,7 +99,8 @@ public struct WebhookServer: Service {
             onServerRunning: onServerRunning,
             transport: Transport(
                 respond: routes.respond, maximumBodyBytes: configuration.maximumBodyBytes, shutdown: shutdown,
-                idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds)))
+                idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds),
+                requestTimeout: .nanoseconds(configuration.requestTimeout.nanoseconds)))
     }
 
     /// The same transport answering every request with `body` and doing nothing
@@ -106,7 +113,8 @@ public struct WebhookServer: Service {
             pollers: [], auditLog: nil, logger: logger, onServerRunning: { _ in },
             transport: Transport(
                 respond: { _ in reply }, maximumBodyBytes: configuration.maximumBodyBytes, shutdown: ShutdownState(),
-                idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds)))
+                idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds),
+                requestTimeout: .nanoseconds(configuration.requestTimeout.nanoseconds)))
     }
 
     private init(

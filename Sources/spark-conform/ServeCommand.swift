@@ -60,14 +60,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a connection may sit with nothing read or written before it is closed (default 300; above the apiserver's 90 s, so the client closes first).")
     var idleTimeoutSeconds: Double = 300
 
+    @Option(help: "Seconds a request's body may take to arrive after its headers before it is answered 408 and the connection closed (default 30, the apiserver's longest webhook timeout).")
+    var requestTimeoutSeconds: Double = 30
+
     func run() async throws {
         let levelName = Environment.value(logLevel, "SPARK_CONFORM_LOG_LEVEL") ?? "info"
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ValidationError("--log-level '\(levelName)' is not one of: trace, debug, info, notice, warning, error, critical")
         }
-        guard policyReloadInterval > 0, tlsReloadInterval > 0, idleTimeoutSeconds > 0, shutdownDrainSeconds >= 0 else {
+        guard policyReloadInterval > 0, tlsReloadInterval > 0, idleTimeoutSeconds > 0, requestTimeoutSeconds > 0, shutdownDrainSeconds >= 0
+        else {
             throw ValidationError(
-                "--policy-reload-interval, --tls-reload-interval and --idle-timeout-seconds must be positive, --shutdown-drain-seconds not negative")
+                "--policy-reload-interval, --tls-reload-interval, --idle-timeout-seconds and --request-timeout-seconds must be positive, --shutdown-drain-seconds not negative")
         }
         // Operational logs are JSON lines on stderr; the audit log goes to stdout or its file.
         LoggingSystem.bootstrap { label in
@@ -114,6 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.policyReloadInterval = .milliseconds(Int(policyReloadInterval * 1000))
         configuration.certificateReloadInterval = .milliseconds(Int(tlsReloadInterval * 1000))
         configuration.idleTimeout = .milliseconds(Int(idleTimeoutSeconds * 1000))
+        configuration.requestTimeout = .milliseconds(Int(requestTimeoutSeconds * 1000))
         if let version = Environment.value(tlsMinVersion, "SPARK_CONFORM_TLS_MIN_VERSION") {
             guard let parsed = TLSFiles.MinimumVersion(rawValue: version) else {
                 throw ValidationError("--tls-min-version '\(version)' is not 1.2 or 1.3")
