@@ -48,7 +48,39 @@ final class WebhookHTTPHandler: ChannelInboundHandler {
             requestDeadline = nil
             let requestBody: WebhookRequest.Body = isOverLimit ? .tooLarge(declared: declaredTooLarge) : .bytes(body ?? ByteBuffer())
             body = nil
-            write(transport.respond(WebhookRequest(head: head, body: requestBody)), for: head, context: context)
+            switch transport.respond(WebhookRequest(head: head, body: requestBody)) {
+            case .reply(let reply):
+                write(reply, for: head, context: context)
+            case .background(let work):
+                answerInBackground(work, for: head, context: context)
+            }
+        }
+    }
+
+    /// HTTP/1.1 reads nothing further on this connection until the reply is written
+    /// (`HTTPServerPipelineHandler`), so replies stay in request order.
+    private func answerInBackground(
+        _ work: @escaping @Sendable () -> WebhookReply, for head: HTTPRequestHead, context: ChannelHandlerContext
+    ) {
+        guard let reply = transport.background.submit(on: context.eventLoop, work) else {
+            let busy = WebhookRoutes.Failure(
+                status: .tooManyRequests, reason: "TooManyRequests",
+                message: "\(transport.background.limit) previews are already queued or running; retry later")
+            var reply = busy.reply
+            reply.headers.append(("retry-after", "1"))
+            return write(reply, for: head, context: context)
+        }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        reply.whenComplete { result in
+            let (handler, context) = loopBound.value
+            switch result {
+            case .success(let reply):
+                handler.write(reply, for: head, context: context)
+            case .failure:
+                // The pool has stopped: the server is shutting down.
+                handler.write(WebhookRoutes.Failure(
+                    status: .serviceUnavailable, reason: "ServiceUnavailable", message: "shutting down").reply, for: head, context: context)
+            }
         }
     }
 

@@ -5,7 +5,7 @@ import SparkConform
 
 /// One HTTP request as the routes see it: whole, with its body already
 /// collected (or known to be over the limit) by `WebhookHTTPHandler`.
-struct WebhookRequest {
+struct WebhookRequest: Sendable {
     enum Body {
         case bytes(ByteBuffer)
         /// Over the limit: `declared` is the Content-Length when the client sent one.
@@ -35,10 +35,19 @@ struct WebhookReply: Sendable {
     }
 }
 
+/// What a route gives back: a reply at once, or work to run off the event loop
+/// (`BackgroundWork`) whose reply is written when it is done.
+enum WebhookAnswer: Sendable {
+    case reply(WebhookReply)
+    case background(@Sendable () -> WebhookReply)
+}
+
 /// HTTP in and out. Every decision is `Mutator`'s (through `Preview` for
 /// `/preview`); this layer frames bytes, measures, logs and counts. It runs
 /// on the connection's event loop: the decision takes microseconds and never
 /// waits, so handing it to another thread would only add two context switches.
+/// `/preview` is the exception: a large file takes long enough to delay every
+/// admission on its loop, so it runs in the background.
 struct WebhookRoutes: Sendable {
     let policies: PolicyStore
     let metrics: WebhookMetrics
@@ -53,8 +62,15 @@ struct WebhookRoutes: Sendable {
         ("/mutate", .POST), ("/preview", .POST), ("/metrics", .GET), ("/healthz", .GET), ("/readyz", .GET),
     ]
 
-    func respond(to request: WebhookRequest) -> WebhookReply {
+    func respond(to request: WebhookRequest) -> WebhookAnswer {
         let (path, query) = Self.split(request.head.uri)
+        if path == "/preview", request.head.method == .POST {
+            return .background { preview(request, query: query) }
+        }
+        return .reply(reply(to: request, path: path))
+    }
+
+    private func reply(to request: WebhookRequest, path: Substring) -> WebhookReply {
         guard let allowed = Self.allowedMethods.first(where: { $0.path == path })?.method else {
             return Failure(
                 status: .notFound, reason: "NotFound",
@@ -71,7 +87,6 @@ struct WebhookRoutes: Sendable {
         }
         switch path {
         case "/mutate": return mutate(request)
-        case "/preview": return preview(request, query: query)
         case "/metrics":
             return WebhookReply(
                 status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: ByteBuffer(bytes: metrics.exposition()))

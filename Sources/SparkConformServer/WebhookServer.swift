@@ -30,6 +30,9 @@ public struct ServerConfiguration: Sendable {
     /// hold a connection (the idle timeout only sees silence). The apiserver
     /// gives a webhook call at most 30 s, so nothing useful arrives later.
     public var requestTimeout: Duration = .seconds(30)
+    /// `POST /preview` requests queued or running at once (on one thread of their
+    /// own, off the event loops); more are answered 429 at once.
+    public var backgroundRequestLimit = 4
     /// A buffered audit log is written out at least this often (and when the server stops).
     public var auditFlushInterval: Duration = .milliseconds(100)
 
@@ -51,7 +54,9 @@ public struct WebhookServer: Service {
 
     /// What each connection's handler needs: the answer to a whole request, the body limit, and whether to drain.
     struct Transport: Sendable {
-        let respond: @Sendable (WebhookRequest) -> WebhookReply
+        let respond: @Sendable (WebhookRequest) -> WebhookAnswer
+        /// Runs the answers routes hand to the background.
+        let background: BackgroundWork
         let maximumBodyBytes: Int
         let shutdown: ShutdownState
         let idleTimeout: TimeAmount
@@ -98,7 +103,8 @@ public struct WebhookServer: Service {
             configuration: configuration, certificates: certificates, pollers: pollers, auditLog: audit, logger: logger,
             onServerRunning: onServerRunning,
             transport: Transport(
-                respond: routes.respond, maximumBodyBytes: configuration.maximumBodyBytes, shutdown: shutdown,
+                respond: routes.respond, background: BackgroundWork(limit: configuration.backgroundRequestLimit),
+                maximumBodyBytes: configuration.maximumBodyBytes, shutdown: shutdown,
                 idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds),
                 requestTimeout: .nanoseconds(configuration.requestTimeout.nanoseconds)))
     }
@@ -112,7 +118,8 @@ public struct WebhookServer: Service {
             certificates: try CertificateReloader(certificateFile: configuration.certificateFile, keyFile: configuration.keyFile),
             pollers: [], auditLog: nil, logger: logger, onServerRunning: { _ in },
             transport: Transport(
-                respond: { _ in reply }, maximumBodyBytes: configuration.maximumBodyBytes, shutdown: ShutdownState(),
+                respond: { _ in .reply(reply) }, background: BackgroundWork(limit: 0),
+                maximumBodyBytes: configuration.maximumBodyBytes, shutdown: ShutdownState(),
                 idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds),
                 requestTimeout: .nanoseconds(configuration.requestTimeout.nanoseconds)))
     }
@@ -135,6 +142,7 @@ public struct WebhookServer: Service {
 
     public func run() async throws {
         let connections = ConnectionRegistry()
+        transport.background.start()
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -166,6 +174,7 @@ public struct WebhookServer: Service {
             }
             group.cancelAll()
         }
+        await transport.background.stop()
         auditLog?.flush()
         logger.info("Server stopped")
     }
