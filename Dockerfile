@@ -7,7 +7,10 @@ COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
+# Linked with lld, unreferenced sections dropped and relative relocations packed
+# (RELR, glibc 2.36+): ~3 MiB less resident memory (Benchmarks/README.md).
 RUN swift build -c release --product spark-conform --static-swift-stdlib \
+      -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld -Xlinker --gc-sections -Xlinker -z -Xlinker pack-relative-relocs \
  && cp "$(swift build -c release --show-bin-path)/spark-conform" /spark-conform
 
 # The binary needs only glibc and libstdc++ (the Swift runtime is linked in).

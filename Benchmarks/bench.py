@@ -269,10 +269,17 @@ def main():
         print(f"  [{'met' if ok else 'MISSED'}] {name}")
 
 
+# As the Dockerfile links: lld, unreferenced sections dropped, relative relocations
+# packed (RELR; glibc 2.36+). Still position-independent. Peak RSS ~3 MiB lower:
+# fewer relocation and code pages touched at start.
+RELEASE_LINK_FLAGS = ["-Xswiftc", "-Xclang-linker", "-Xswiftc", "-fuse-ld=lld", "-Xlinker", "--gc-sections",
+                      "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"]
+
+
 def build_release():
     """The binary the Dockerfile ships (release, Swift runtime linked in statically),
     and the framework-floor server built the same way."""
-    flags = ["-c", "release", "--static-swift-stdlib", "--scratch-path", str(ROOT / ".build-static")]
+    flags = ["-c", "release", "--static-swift-stdlib", *RELEASE_LINK_FLAGS, "--scratch-path", str(ROOT / ".build-static")]
     for product in ("spark-conform", "spark-conform-floor"):
         subprocess.run(["swift", "build", *flags, "--product", product], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     bin_path = subprocess.run(["swift", "build", *flags, "--show-bin-path"], cwd=ROOT, check=True,
