@@ -34,10 +34,13 @@ struct ScratchStack<Element> {
     mutating func popArray(from first: Int) -> [Element] {
         let moved = count - first
         count = first
-        return [Element](unsafeUninitializedCapacity: moved) { target, initialized in
-            target.baseAddress!.moveInitialize(from: storage + first, count: moved)
-            initialized = moved
-        }
+        // Reserve-and-append, not `init(unsafeUninitializedCapacity:)`: that one allocates
+        // through an unspecialised stdlib path that looks the array's storage type up in
+        // the runtime's metadata cache on every call (~600 instructions, callgrind).
+        var array: [Element] = []
+        array.reserveCapacity(moved)
+        for index in first..<(first + moved) { array.append((storage + index).move()) }
+        return array
     }
 
     func release() {
