@@ -35,6 +35,13 @@ import Testing
                     saying: "Content-Type must be application/json, got 'text/plain'")
                 expectFailure(
                     try await server.send(client, contentType: nil, body: good), status: 415, saying: "got none")
+                // Parameters, case and spaces around the media type do not matter.
+                for contentType in ["application/json; charset=utf-8", "Application/JSON", " application/json ;charset=UTF-8"] {
+                    #expect(try await server.send(client, contentType: contentType, body: good).status == 200, "\(contentType)")
+                }
+                expectFailure(
+                    try await server.send(client, contentType: "application/jsonx", body: good), status: 415,
+                    saying: "got 'application/jsonx'")
 
                 let huge = JSONWriter.bytes(Reviews.review(pod.with(["metadata", "annotations"], ["big": .string(String(repeating: "x", count: Self.limit))])))
                 expectFailure(try await server.send(client, body: huge), status: 413, saying: "exceeds the limit of \(Self.limit) bytes")
