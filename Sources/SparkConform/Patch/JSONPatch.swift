@@ -64,20 +64,17 @@ public enum JSONPatch {
         switch value.resolved {
         case .object(var object):
             value = .null
-            guard var child = object[first] else { throw ApplyError(message: "missing parent for \(path)") }
-            object[first] = .null
-            try edit(&child, tokens: tokens.dropFirst(), path: path, body)
-            object[first] = child
+            guard let index = object.index(of: first) else { throw ApplyError(message: "missing parent for \(path)") }
+            try object.modifyValue(at: index) { (child: inout JSONValue) throws(ApplyError) in
+                try edit(&child, tokens: tokens.dropFirst(), path: path, body)
+            }
             value = .object(object)
         case .array(var array):
             value = .null
             guard let index = Int(first), array.indices.contains(index) else {
                 throw ApplyError(message: "missing parent for \(path)")
             }
-            var child = array[index]
-            array[index] = .null
-            try edit(&child, tokens: tokens.dropFirst(), path: path, body)
-            array[index] = child
+            try edit(&array[index], tokens: tokens.dropFirst(), path: path, body)
             value = .array(array)
         default:
             throw ApplyError(message: "missing parent for \(path)")
