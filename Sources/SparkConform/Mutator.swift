@@ -19,13 +19,22 @@ public struct Decision: Sendable {
     /// with the webhook's name and writes them into the cluster audit log.
     public var auditAnnotations: [(key: String, value: String)] {
         guard reason == nil else { return [] }
-        var annotations: [(String, String)] = [("mode", mode.rawValue)]
-        for status in [RuleOutcome.Status.applied, .satisfied, .skipped] {
-            let rules = outcomes.filter { $0.status == status }.map(\.rule.rawValue)
-            if !rules.isEmpty { annotations.append(("rules-\(status.rawValue)", rules.joined(separator: ","))) }
+        // One pass over the outcomes: this runs on every admission response.
+        var applied = "", satisfied = "", skipped = "", conflicts = ""
+        for outcome in outcomes {
+            switch outcome.status {
+            case .applied: applied += (applied.isEmpty ? "" : ",") + outcome.rule.rawValue
+            case .satisfied: satisfied += (satisfied.isEmpty ? "" : ",") + outcome.rule.rawValue
+            case .skipped: skipped += (skipped.isEmpty ? "" : ",") + outcome.rule.rawValue
+            }
+            for conflict in outcome.conflicts { conflicts += (conflicts.isEmpty ? "" : "; ") + conflict.summary }
         }
-        if !conflicts.isEmpty { annotations.append(("conflicts", conflicts.map(\.summary).joined(separator: "; "))) }
-        return annotations.map { (key: $0.0, value: $0.1) }
+        var annotations: [(key: String, value: String)] = [(key: "mode", value: mode.rawValue)]
+        if !applied.isEmpty { annotations.append((key: "rules-applied", value: applied)) }
+        if !satisfied.isEmpty { annotations.append((key: "rules-satisfied", value: satisfied)) }
+        if !skipped.isEmpty { annotations.append((key: "rules-skipped", value: skipped)) }
+        if !conflicts.isEmpty { annotations.append((key: "conflicts", value: conflicts)) }
+        return annotations
     }
 }
 
