@@ -1,3 +1,4 @@
+import Foundation
 import SparkConform
 import SparkConformTestSupport
 import Testing
@@ -41,6 +42,18 @@ import Testing
         for (plain, encoded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")] {
             #expect(Base64.encodedBytes(Array(plain.utf8)) == Array(encoded.utf8))
             #expect(Base64.decode(encoded) == Array(plain.utf8))
+        }
+    }
+
+    @Test func base64AgreesWithFoundation() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<300 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            #expect(String(decoding: Base64.encodedBytes(bytes), as: UTF8.self) == Data(bytes).base64EncodedString(), "length \(length)")
+            // Appended after what is already there.
+            var out = Array("prefix".utf8)
+            Base64.encode(bytes, into: &out)
+            #expect(out == Array("prefix".utf8) + Base64.encodedBytes(bytes))
         }
     }
 }

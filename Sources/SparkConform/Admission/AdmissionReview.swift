@@ -88,7 +88,9 @@ public struct AdmissionReview: Sendable {
         out.append(contentsOf: #","allowed":true"#.utf8)
         if !decision.patch.isEmpty {
             out.append(contentsOf: #","patchType":"JSONPatch","patch":"#.utf8)
-            JSONWriter.writeRawString(Base64.encodedBytes(PatchOperation.documentBytes(decision.patch)), into: &out)
+            out.append(UInt8(ascii: "\""))
+            Base64.encode(PatchOperation.documentBytes(decision.patch), into: &out)
+            out.append(UInt8(ascii: "\""))
         }
         if !decision.warnings.isEmpty {
             out.append(contentsOf: #","warnings":"#.utf8)

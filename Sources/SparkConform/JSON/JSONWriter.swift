@@ -141,11 +141,4 @@ public enum JSONWriter {
     private static func hexDigit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? 0x30 + nibble : UInt8(ascii: "a") + nibble - 10
     }
-
-    /// A string member whose value is already JSON-safe bytes (base64): no escaping pass, no String.
-    static func writeRawString(_ bytes: [UInt8], into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: bytes)
-        out.append(UInt8(ascii: "\""))
-    }
 }
