@@ -79,30 +79,39 @@ public struct AdmissionReview: Sendable {
     /// Written straight to bytes, the base64 patch without an intermediate string:
     /// this is the one document the webhook writes for every pod.
     public func responseBytes(_ decision: Decision) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(256 + decision.patch.count * 200)
-        out.append(contentsOf: #"{"apiVersion":"#.utf8)
+        var out = ByteWriter(capacity: 512 + decision.patch.count * 400)
+        out.append(#"{"apiVersion":"#)
         JSONWriter.writeString(apiVersion, into: &out)
-        out.append(contentsOf: #","kind":"AdmissionReview","response":{"uid":"#.utf8)
+        out.append(#","kind":"AdmissionReview","response":{"uid":"#)
         JSONWriter.writeString(request.uid, into: &out)
-        out.append(contentsOf: #","allowed":true"#.utf8)
+        out.append(#","allowed":true"#)
         if !decision.patch.isEmpty {
-            out.append(contentsOf: #","patchType":"JSONPatch","patch":"#.utf8)
-            out.append(UInt8(ascii: "\""))
-            Base64.encode(PatchOperation.documentBytes(decision.patch), into: &out)
+            var patch = ByteWriter(capacity: decision.patch.count * 256)
+            PatchOperation.writeDocument(decision.patch, into: &patch)
+            out.append(#","patchType":"JSONPatch","patch":""#)
+            patch.withBytes { Base64.encode($0, into: &out) }
             out.append(UInt8(ascii: "\""))
         }
         if !decision.warnings.isEmpty {
-            out.append(contentsOf: #","warnings":"#.utf8)
-            JSONWriter.writeCompact(.array(decision.warnings.map(JSONValue.string)), into: &out)
+            out.append(#","warnings":["#)
+            for (index, warning) in decision.warnings.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONWriter.writeString(warning, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
         }
         let annotations = decision.auditAnnotations
         if !annotations.isEmpty {
-            out.append(contentsOf: #","auditAnnotations":"#.utf8)
-            let object = JSONValue.object(JSONObject(annotations.map { ($0.key, JSONValue.string($0.value)) }))
-            JSONWriter.writeCompact(object, into: &out)
+            out.append(#","auditAnnotations":{"#)
+            for (index, annotation) in annotations.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONWriter.writeString(annotation.key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                JSONWriter.writeString(annotation.value, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
         }
-        out.append(contentsOf: "}}".utf8)
-        return out
+        out.append("}}")
+        return out.finish()
     }
 }

@@ -9,20 +9,16 @@ public enum Base64 {
     }
 
     public static func encodedBytes(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        encode(bytes, into: &out)
-        return out
+        var out = ByteWriter(capacity: (bytes.count + 2) / 3 * 4)
+        bytes.withUnsafeBufferPointer { encode($0, into: &out) }
+        return out.finish()
     }
 
     /// Appends the encoding to `out`, written in place: this runs on every patched pod.
-    public static func encode(_ bytes: [UInt8], into out: inout [UInt8]) {
-        let length = (bytes.count + 2) / 3 * 4
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: length))
-        pairs.withUnsafeBufferPointer { pairs in
-            bytes.withUnsafeBufferPointer { input in
-                out.withUnsafeMutableBufferPointer { output in
-                    let raw = UnsafeMutableRawPointer(output.baseAddress! + start)
+    static func encode(_ input: UnsafeBufferPointer<UInt8>, into out: inout ByteWriter) {
+        out.append(length: (input.count + 2) / 3 * 4) { raw in
+            pairs.withUnsafeBufferPointer { pairs in
+                do {
                     var index = 0
                     var written = 0
                     while index + 3 <= input.count {
@@ -36,11 +32,11 @@ public enum Base64 {
                     if remaining > 0 {
                         var chunk = Int(input[index]) << 16
                         if remaining == 2 { chunk |= Int(input[index + 1]) << 8 }
-                        let out = output.baseAddress! + start + written
-                        out[0] = alphabet[chunk >> 18 & 63]
-                        out[1] = alphabet[chunk >> 12 & 63]
-                        out[2] = remaining == 2 ? alphabet[chunk >> 6 & 63] : UInt8(ascii: "=")
-                        out[3] = UInt8(ascii: "=")
+                        let tail = raw.assumingMemoryBound(to: UInt8.self) + written
+                        tail[0] = alphabet[chunk >> 18 & 63]
+                        tail[1] = alphabet[chunk >> 12 & 63]
+                        tail[2] = remaining == 2 ? alphabet[chunk >> 6 & 63] : UInt8(ascii: "=")
+                        tail[3] = UInt8(ascii: "=")
                     }
                 }
             }

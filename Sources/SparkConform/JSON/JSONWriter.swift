@@ -2,26 +2,21 @@
 /// Keys are written in the object's own order, so output is deterministic.
 public enum JSONWriter {
     public static func bytes(_ value: JSONValue, pretty: Bool = false) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(1024)
+        var out = ByteWriter(capacity: 1024)
         write(value, into: &out, pretty: pretty, indent: 0)
-        return out
+        return out.finish()
     }
 
     public static func string(_ value: JSONValue, pretty: Bool = false) -> String {
         String(decoding: bytes(value, pretty: pretty), as: UTF8.self)
     }
 
-    private static func append(_ literal: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-    }
-
-    private static func newline(_ out: inout [UInt8], _ indent: Int) {
+    private static func newline(_ out: inout ByteWriter, _ indent: Int) {
         out.append(0x0A)
-        out.append(contentsOf: repeatElement(0x20, count: indent * 2))
+        out.append(0x20, repeating: indent * 2)
     }
 
-    static func write(_ value: JSONValue, into out: inout [UInt8], pretty: Bool, indent: Int) {
+    static func write(_ value: JSONValue, into out: inout ByteWriter, pretty: Bool, indent: Int) {
         guard pretty else { return writeCompact(value, into: &out) }
         switch value {
         case .array(let array):
@@ -53,11 +48,11 @@ public enum JSONWriter {
     }
 
     /// The wire format, on every request: no indentation bookkeeping.
-    static func writeCompact(_ value: JSONValue, into out: inout [UInt8]) {
+    static func writeCompact(_ value: JSONValue, into out: inout ByteWriter) {
         switch value {
-        case .null: append("null", to: &out)
-        case .bool(let bool): append(bool ? "true" : "false", to: &out)
-        case .number(var text): text.withUTF8 { out.append(contentsOf: $0) }
+        case .null: out.append("null")
+        case .bool(let bool): out.append(bool ? "true" : "false")
+        case .number(var text): text.withUTF8 { out.append($0) }
         case .string(let string): writeString(string, into: &out)
         case .array(let array):
             out.append(UInt8(ascii: "["))
@@ -82,21 +77,21 @@ public enum JSONWriter {
         case .deferred(let deferred):
             // Source that writing would reproduce goes out as it came in; anything else is built and written.
             if deferred.isVerbatim {
-                out.append(contentsOf: deferred.source)
+                out.append(deferred.source)
             } else {
                 writeCompact(deferred.value, into: &out)
             }
         }
     }
 
-    static func writeString(_ string: String, into out: inout [UInt8]) {
+    static func writeString(_ string: String, into out: inout ByteWriter) {
         var string = string
         string.withUTF8 { bytes in
             // Almost every string is printable ASCII needing no escape: one scan, one copy.
             if JSONParser.endOfPlainRun(bytes, from: 0) == bytes.count {
                 //out.reserveCapacity(out.count + bytes.count + 2)
                 out.append(UInt8(ascii: "\""))
-                out.append(contentsOf: bytes)
+                out.append(bytes)
                 out.append(UInt8(ascii: "\""))
                 return
             }
@@ -106,11 +101,11 @@ public enum JSONWriter {
             for index in 0..<bytes.count {
                 let byte = bytes[index]
                 guard needsEscape(byte) else { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 runStart = index + 1
                 appendEscape(of: byte, to: &out)
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+            out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
             out.append(UInt8(ascii: "\""))
         }
     }
@@ -122,7 +117,7 @@ public enum JSONWriter {
     }
 
     /// The JSON escape of one byte for which `needsEscape` holds.
-    static func appendEscape(of byte: UInt8, to out: inout [UInt8]) {
+    static func appendEscape(of byte: UInt8, to out: inout ByteWriter) {
         out.append(0x5C)
         switch byte {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)

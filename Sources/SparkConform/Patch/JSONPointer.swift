@@ -33,7 +33,7 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
 
     /// The pointer as a JSON string literal, escaped twice over (RFC 6901,
     /// then JSON) as it is written, for the patch on every response.
-    func writeJSONString(into out: inout [UInt8]) {
+    func writeJSONString(into out: inout ByteWriter) {
         out.append(UInt8(ascii: "\""))
         for token in tokens {
             out.append(UInt8(ascii: "/"))
@@ -41,8 +41,8 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
             token.withUTF8 { bytes in
                 for byte in bytes {
                     switch byte {
-                    case UInt8(ascii: "~"): out.append(contentsOf: [UInt8(ascii: "~"), UInt8(ascii: "0")])
-                    case UInt8(ascii: "/"): out.append(contentsOf: [UInt8(ascii: "~"), UInt8(ascii: "1")])
+                    case UInt8(ascii: "~"): out.append("~0")
+                    case UInt8(ascii: "/"): out.append("~1")
                     case _ where JSONWriter.needsEscape(byte): JSONWriter.appendEscape(of: byte, to: &out)
                     default: out.append(byte)
                     }

@@ -31,22 +31,25 @@ public struct PatchOperation: Sendable, Equatable {
     /// `document` written compactly without building it first: the patch every
     /// admission response carries.
     public static func documentBytes(_ operations: [PatchOperation]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(operations.count * 160)
+        var out = ByteWriter(capacity: operations.count * 256)
+        writeDocument(operations, into: &out)
+        return out.finish()
+    }
+
+    static func writeDocument(_ operations: [PatchOperation], into out: inout ByteWriter) {
         out.append(UInt8(ascii: "["))
         for (index, operation) in operations.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"op":"#.utf8)
+            out.append(#"{"op":"#)
             JSONWriter.writeString(operation.kind.rawValue, into: &out)
-            out.append(contentsOf: #","path":"#.utf8)
+            out.append(#","path":"#)
             operation.path.writeJSONString(into: &out)
             if let value = operation.value {
-                out.append(contentsOf: #","value":"#.utf8)
+                out.append(#","value":"#)
                 JSONWriter.writeCompact(value, into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))
-        return out
     }
 }
