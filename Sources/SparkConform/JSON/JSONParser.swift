@@ -386,12 +386,14 @@ public struct JSONParser {
             let ones: UInt64 = 0x0101_0101_0101_0101
             let highs: UInt64 = 0x8080_8080_8080_8080
             while index + 8 <= end {
-                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
                 let quote = word ^ (ones &* 0x22)
                 let backslash = word ^ (ones &* 0x5C)
                 let control = (word &- ones &* 0x20) & ~word
-                let special = control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | word
-                if special & highs != 0 { break }
+                let special = (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | word) & highs
+                // The lowest flag marks the first special byte exactly (the tricks can
+                // only flag spuriously above a real match).
+                if special != 0 { return index + special.trailingZeroBitCount / 8 }
                 index += 8
             }
         }
