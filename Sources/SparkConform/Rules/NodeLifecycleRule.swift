@@ -10,7 +10,6 @@ public struct NodeLifecycleRule: PodRule {
         let settings = context.policy.nodeLifecycle
         let wanted = context.role == .driver ? settings.onDemandValue : settings.spotValue
         let selectorPath = ["spec", "nodeSelector"]
-        let field = "spec.nodeSelector.\(settings.labelKey)"
         var changes: [String] = []
         var conflicts: [Conflict] = []
 
@@ -19,7 +18,7 @@ public struct NodeLifecycleRule: PodRule {
         if let existing, existing != wanted {
             let overridden = settings.override && !preferSpot
             conflicts.append(Conflict(
-                rule: id, field: field, podValue: existing, policyValue: wanted,
+                rule: id, field: "spec.nodeSelector.\(settings.labelKey)", podValue: existing, policyValue: wanted,
                 resolution: overridden ? .overridden : .keptPodValue))
             if overridden {
                 pod[path: selectorPath + [settings.labelKey]] = .string(wanted)

@@ -46,10 +46,10 @@ extension PodRule {
         return .success(appID)
     }
 
-    /// Applied when anything changed, satisfied otherwise.
-    func outcome(changes: [String], satisfiedReason: String, conflicts: [Conflict] = []) -> RuleOutcome {
+    /// Applied when anything changed, satisfied otherwise (the satisfied reason is only built then).
+    func outcome(changes: [String], satisfiedReason: @autoclosure () -> String, conflicts: [Conflict] = []) -> RuleOutcome {
         changes.isEmpty
-            ? satisfied(satisfiedReason, conflicts: conflicts)
+            ? satisfied(satisfiedReason(), conflicts: conflicts)
             : applied(changes.joined(separator: "; "), conflicts: conflicts)
     }
 }
