@@ -19,9 +19,11 @@ extension JSONValue {
         self = .null  // drop our reference so `object` is unique and edited in place, not copied
         if path.count == 1 {
             object[key] = newValue
+        } else if let index = object.index(of: key) {
+            // The child is edited where it is: one key search, no copy of a unique child.
+            object.modifyValue(at: index) { $0.set(path.dropFirst(), newValue) }
         } else {
-            var child = object[key] ?? .null
-            object[key] = .null  // release the reference so the child is edited in place
+            var child = JSONValue.null
             child.set(path.dropFirst(), newValue)
             object[key] = child
         }
