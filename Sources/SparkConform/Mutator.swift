@@ -114,6 +114,7 @@ public enum Mutator {
         var decision = decision
         let context = RuleContext(original: PodView(object), role: role, policy: policy)
         var draft = object
+        decision.outcomes.reserveCapacity(rules.count)
         for rule in rules {
             if !policy.isEnabled(rule.id) {
                 decision.outcomes.append(RuleOutcome(rule: rule.id, status: .skipped, reason: "disabled by policy"))

@@ -20,7 +20,7 @@ public struct AppIsolationRule: PodRule {
         ]
         let term = AffinityTerms.podTerm(selector: selector, topologyKey: settings.topologyKey)
         let added = AffinityTerms.ensurePodAffinityTerm(
-            term, kind: "podAntiAffinity", strength: settings.strength, weight: settings.weight, in: &pod)
+            term, kind: .podAntiAffinity, strength: settings.strength, weight: settings.weight, in: &pod)
         return added
             ? applied("\(settings.strength.rawValue) podAntiAffinity to other applications' executors by \(settings.topologyKey)")
             : satisfied("pod already has the podAntiAffinity term")

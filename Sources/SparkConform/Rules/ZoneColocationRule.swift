@@ -21,7 +21,7 @@ public struct ZoneColocationRule: PodRule {
         ]
         let term = AffinityTerms.podTerm(selector: selector, topologyKey: settings.topologyKey)
         let added = AffinityTerms.ensurePodAffinityTerm(
-            term, kind: "podAffinity", strength: settings.strength, weight: settings.weight, in: &pod)
+            term, kind: .podAffinity, strength: settings.strength, weight: settings.weight, in: &pod)
         return added
             ? applied("\(settings.strength.rawValue) podAffinity to driver of \(appID) by \(settings.topologyKey)")
             : satisfied("pod already has the podAffinity term")
