@@ -18,26 +18,24 @@ public enum Base64 {
     static func encode(_ input: UnsafeBufferPointer<UInt8>, into out: inout ByteWriter) {
         out.append(length: (input.count + 2) / 3 * 4) { raw in
             pairs.withUnsafeBufferPointer { pairs in
-                do {
-                    var index = 0
-                    var written = 0
-                    while index + 3 <= input.count {
-                        let chunk = Int(input[index]) << 16 | Int(input[index + 1]) << 8 | Int(input[index + 2])
-                        raw.storeBytes(of: pairs[chunk >> 12].littleEndian, toByteOffset: written, as: UInt16.self)
-                        raw.storeBytes(of: pairs[chunk & 0xFFF].littleEndian, toByteOffset: written + 2, as: UInt16.self)
-                        index += 3
-                        written += 4
-                    }
-                    let remaining = input.count - index
-                    if remaining > 0 {
-                        var chunk = Int(input[index]) << 16
-                        if remaining == 2 { chunk |= Int(input[index + 1]) << 8 }
-                        let tail = raw.assumingMemoryBound(to: UInt8.self) + written
-                        tail[0] = alphabet[chunk >> 18 & 63]
-                        tail[1] = alphabet[chunk >> 12 & 63]
-                        tail[2] = remaining == 2 ? alphabet[chunk >> 6 & 63] : UInt8(ascii: "=")
-                        tail[3] = UInt8(ascii: "=")
-                    }
+                var index = 0
+                var written = 0
+                while index + 3 <= input.count {
+                    let chunk = Int(input[index]) << 16 | Int(input[index + 1]) << 8 | Int(input[index + 2])
+                    raw.storeBytes(of: pairs[chunk >> 12].littleEndian, toByteOffset: written, as: UInt16.self)
+                    raw.storeBytes(of: pairs[chunk & 0xFFF].littleEndian, toByteOffset: written + 2, as: UInt16.self)
+                    index += 3
+                    written += 4
+                }
+                let remaining = input.count - index
+                if remaining > 0 {
+                    var chunk = Int(input[index]) << 16
+                    if remaining == 2 { chunk |= Int(input[index + 1]) << 8 }
+                    let tail = raw.assumingMemoryBound(to: UInt8.self) + written
+                    tail[0] = alphabet[chunk >> 18 & 63]
+                    tail[1] = alphabet[chunk >> 12 & 63]
+                    tail[2] = remaining == 2 ? alphabet[chunk >> 6 & 63] : UInt8(ascii: "=")
+                    tail[3] = UInt8(ascii: "=")
                 }
             }
         }

@@ -89,7 +89,6 @@ public enum JSONWriter {
         string.withUTF8 { bytes in
             // Almost every string is printable ASCII needing no escape: one scan, one copy.
             if JSONParser.endOfPlainRun(bytes, from: 0) == bytes.count {
-                //out.reserveCapacity(out.count + bytes.count + 2)
                 out.append(UInt8(ascii: "\""))
                 out.append(bytes)
                 out.append(UInt8(ascii: "\""))
