@@ -142,7 +142,6 @@ public struct WebhookServer: Service {
 
     public func run() async throws {
         let connections = ConnectionRegistry()
-        transport.background.start()
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -153,6 +152,7 @@ public struct WebhookServer: Service {
             }
             .bind(host: configuration.host, port: configuration.port)
             .get()
+        transport.background.start()
         logger.info("Server started and listening on \(configuration.host):\(listener.localAddress?.port ?? configuration.port)")
         await onServerRunning(listener)
         try await withThrowingDiscardingTaskGroup { group in
