@@ -66,6 +66,7 @@ final class WebhookHTTPHandler: ChannelInboundHandler {
             let busy = WebhookRoutes.Failure(
                 status: .tooManyRequests, reason: "TooManyRequests",
                 message: "\(transport.background.limit) previews are already queued or running; retry later")
+            transport.refused(.previewsBusy, busy.message)
             var reply = busy.reply
             reply.headers.append(("retry-after", "1"))
             return write(reply, for: head, context: context)
@@ -104,6 +105,7 @@ final class WebhookHTTPHandler: ChannelInboundHandler {
         let failure = WebhookRoutes.Failure(
             status: .requestTimeout, reason: "Timeout",
             message: "request body incomplete \(seconds) s after its headers (\(receivedBytes) bytes received); closing the connection")
+        transport.refused(.requestTimeout, failure.message)
         write(failure.reply, for: head, context: context, close: true)
     }
 

@@ -11,12 +11,21 @@ public final class WebhookMetrics: Sendable {
         case internalError = "internal_error"
     }
 
+    /// Requests the transport turned away before any route ran.
+    public enum Refusal: String, CaseIterable, Sendable {
+        /// The body had not arrived `requestTimeout` after the headers (408).
+        case requestTimeout = "request_timeout"
+        /// `POST /preview` beyond the background limit (429).
+        case previewsBusy = "previews_busy"
+    }
+
     public let registry: PrometheusCollectorRegistry
     private let requests: [String: Metrics.Counter]
     /// Indexed by `ruleOutcomeIndex`: no key strings built per request.
     private let ruleOutcomes: [Metrics.Counter]
     private let reloads: [String: Metrics.Counter]
     private let certificateReloads: [String: Metrics.Counter]
+    private let refusals: [String: Metrics.Counter]
     private let latency: Metrics.Timer
     private let certificateExpiry: Metrics.Gauge
 
@@ -48,6 +57,9 @@ public final class WebhookMetrics: Sendable {
         })
         certificateReloads = Dictionary(uniqueKeysWithValues: ["success", "failure"].map {
             ($0, Metrics.Counter(label: "spark_conform_tls_reloads_total", dimensions: [("result", $0)], factory: factory))
+        })
+        refusals = Dictionary(uniqueKeysWithValues: Refusal.allCases.map {
+            ($0.rawValue, Metrics.Counter(label: "spark_conform_http_refusals_total", dimensions: [("reason", $0.rawValue)], factory: factory))
         })
         latency = Metrics.Timer(label: Self.latencyLabel, dimensions: [], factory: factory)
         certificateExpiry = Metrics.Gauge(label: "spark_conform_tls_certificate_expiry_timestamp_seconds", dimensions: [], factory: factory)
@@ -83,6 +95,8 @@ public final class WebhookMetrics: Sendable {
         }
         return ruleIndex * statuses.count + statusIndex
     }
+
+    public func refused(_ reason: Refusal) { refusals[reason.rawValue]?.increment() }
 
     public func policyReloaded(success: Bool) { reloads[success ? "success" : "failure"]?.increment() }
 

@@ -57,6 +57,8 @@ public struct WebhookServer: Service {
         let respond: @Sendable (WebhookRequest) -> WebhookAnswer
         /// Runs the answers routes hand to the background.
         let background: BackgroundWork
+        /// Told of every request the transport turns away, with the message the client got.
+        let refused: @Sendable (WebhookMetrics.Refusal, String) -> Void
         let maximumBodyBytes: Int
         let shutdown: ShutdownState
         let idleTimeout: TimeAmount
@@ -104,6 +106,10 @@ public struct WebhookServer: Service {
             onServerRunning: onServerRunning,
             transport: Transport(
                 respond: routes.respond, background: BackgroundWork(limit: configuration.backgroundRequestLimit),
+                refused: { reason, message in
+                    metrics.refused(reason)
+                    logger.warning("request refused", metadata: ["reason": "\(reason.rawValue)", "error": "\(message)"])
+                },
                 maximumBodyBytes: configuration.maximumBodyBytes, shutdown: shutdown,
                 idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds),
                 requestTimeout: .nanoseconds(configuration.requestTimeout.nanoseconds)))
@@ -118,7 +124,7 @@ public struct WebhookServer: Service {
             certificates: try CertificateReloader(certificateFile: configuration.certificateFile, keyFile: configuration.keyFile),
             pollers: [], auditLog: nil, logger: logger, onServerRunning: { _ in },
             transport: Transport(
-                respond: { _ in .reply(reply) }, background: BackgroundWork(limit: 0),
+                respond: { _ in .reply(reply) }, background: BackgroundWork(limit: 0), refused: { _, _ in },
                 maximumBodyBytes: configuration.maximumBodyBytes, shutdown: ShutdownState(),
                 idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds),
                 requestTimeout: .nanoseconds(configuration.requestTimeout.nanoseconds)))

@@ -67,6 +67,8 @@ import Testing
                     #expect(refused.json?["message"]?.stringValue?.contains("1 previews are already queued or running") == true)
                 }
                 #expect(try await running.status == 200)
+                let metrics = String(decoding: server.metrics.exposition(), as: UTF8.self)
+                #expect(metrics.contains(#"spark_conform_http_refusals_total{reason="previews_busy"} 1"#))
                 // Once it is done, the next is accepted.
                 try await server.withClient(.http1) { third in
                     let small = JSONWriter.bytes(try Fixture.pod("spark-3.5.3-driver-basic"))

@@ -59,7 +59,9 @@ import Testing
             #expect(response.contains(#""reason":"Timeout""#))
             #expect(response.contains("request body incomplete"))
 
-            // The server goes on serving, and a prompt request is not cut short.
+            // Counted; the server goes on serving, and a prompt request is not cut short.
+            let metrics = String(decoding: server.metrics.exposition(), as: UTF8.self)
+            #expect(metrics.contains(#"spark_conform_http_refusals_total{reason="request_timeout"} 1"#))
             try await server.withClient(.http1) { client in
                 let health = try await server.send(client, .GET, path: "/healthz")
                 #expect(health.status == 200)
