@@ -65,7 +65,7 @@ final class WebhookHTTPHandler: ChannelInboundHandler {
         guard let reply = transport.background.submit(on: context.eventLoop, work) else {
             let busy = WebhookRoutes.Failure(
                 status: .tooManyRequests, reason: "TooManyRequests",
-                message: "\(transport.background.limit) previews are already queued or running; retry later")
+                message: "too many previews in progress (at most \(transport.background.limit) at once); retry later")
             transport.refused(.previewsBusy, busy.message)
             var reply = busy.reply
             reply.headers.append(("retry-after", "1"))
