@@ -178,9 +178,9 @@ public enum Preview {
         }
     }
 
-    /// What `/mutate` base64-encodes into `response.patch`.
+    /// What `/mutate` base64-encodes into `response.patch`, from the same writer.
     public static func patchBytes(_ decision: Decision) -> [UInt8] {
-        JSONWriter.bytes(PatchOperation.document(decision.patch))
+        PatchOperation.documentBytes(decision.patch)
     }
 
     private static func yamlStream(_ values: [JSONValue]) -> String {
