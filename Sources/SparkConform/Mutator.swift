@@ -20,14 +20,17 @@ public struct Decision: Sendable {
     public var auditAnnotations: [(key: String, value: String)] {
         guard reason == nil else { return [] }
         // One pass over the outcomes: this runs on every admission response.
+        func add(_ item: String, to list: inout String, separator: String = ",") {
+            list += list.isEmpty ? item : separator + item
+        }
         var applied = "", satisfied = "", skipped = "", conflicts = ""
         for outcome in outcomes {
             switch outcome.status {
-            case .applied: applied += (applied.isEmpty ? "" : ",") + outcome.rule.rawValue
-            case .satisfied: satisfied += (satisfied.isEmpty ? "" : ",") + outcome.rule.rawValue
-            case .skipped: skipped += (skipped.isEmpty ? "" : ",") + outcome.rule.rawValue
+            case .applied: add(outcome.rule.rawValue, to: &applied)
+            case .satisfied: add(outcome.rule.rawValue, to: &satisfied)
+            case .skipped: add(outcome.rule.rawValue, to: &skipped)
             }
-            for conflict in outcome.conflicts { conflicts += (conflicts.isEmpty ? "" : "; ") + conflict.summary }
+            for conflict in outcome.conflicts { add(conflict.summary, to: &conflicts, separator: "; ") }
         }
         var annotations: [(key: String, value: String)] = [(key: "mode", value: mode.rawValue)]
         if !applied.isEmpty { annotations.append((key: "rules-applied", value: applied)) }

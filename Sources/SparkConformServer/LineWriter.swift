@@ -23,6 +23,9 @@ public final class LineWriter: Sendable {
     /// 0: every line is written at once.
     private let bufferBytes: Int
 
+    /// What the audit log holds before writing: a few hundred lines.
+    public static let auditBufferBytes = 64 * 1024
+
     public static let standardOutput = LineWriter(descriptor: 1, bufferBytes: 0)
     public static let standardError = LineWriter(descriptor: 2, bufferBytes: 0)
 

@@ -63,6 +63,20 @@ public struct WebhookServer: Service {
         let shutdown: ShutdownState
         let idleTimeout: TimeAmount
         let requestTimeout: TimeAmount
+
+        init(
+            _ configuration: ServerConfiguration, respond: @escaping @Sendable (WebhookRequest) -> WebhookAnswer,
+            background: BackgroundWork, refused: @escaping @Sendable (WebhookMetrics.Refusal, String) -> Void,
+            shutdown: ShutdownState
+        ) {
+            self.respond = respond
+            self.background = background
+            self.refused = refused
+            self.shutdown = shutdown
+            maximumBodyBytes = configuration.maximumBodyBytes
+            idleTimeout = .nanoseconds(configuration.idleTimeout.nanoseconds)
+            requestTimeout = .nanoseconds(configuration.requestTimeout.nanoseconds)
+        }
     }
 
     let configuration: ServerConfiguration
@@ -105,14 +119,12 @@ public struct WebhookServer: Service {
             configuration: configuration, certificates: certificates, pollers: pollers, auditLog: audit, logger: logger,
             onServerRunning: onServerRunning,
             transport: Transport(
-                respond: routes.respond, background: BackgroundWork(limit: configuration.backgroundRequestLimit),
+                configuration, respond: routes.respond, background: BackgroundWork(limit: configuration.backgroundRequestLimit),
                 refused: { reason, message in
                     metrics.refused(reason)
                     logger.warning("request refused", metadata: ["reason": "\(reason.rawValue)", "error": "\(message)"])
                 },
-                maximumBodyBytes: configuration.maximumBodyBytes, shutdown: shutdown,
-                idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds),
-                requestTimeout: .nanoseconds(configuration.requestTimeout.nanoseconds)))
+                shutdown: shutdown))
     }
 
     /// The same transport answering every request with `body` and doing nothing
@@ -124,10 +136,8 @@ public struct WebhookServer: Service {
             certificates: try CertificateReloader(certificateFile: configuration.certificateFile, keyFile: configuration.keyFile),
             pollers: [], auditLog: nil, logger: logger, onServerRunning: { _ in },
             transport: Transport(
-                respond: { _ in .reply(reply) }, background: BackgroundWork(limit: 0), refused: { _, _ in },
-                maximumBodyBytes: configuration.maximumBodyBytes, shutdown: ShutdownState(),
-                idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds),
-                requestTimeout: .nanoseconds(configuration.requestTimeout.nanoseconds)))
+                configuration, respond: { _ in .reply(reply) }, background: BackgroundWork(limit: 0), refused: { _, _ in },
+                shutdown: ShutdownState()))
     }
 
     private init(

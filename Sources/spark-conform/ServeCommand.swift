@@ -1,10 +1,9 @@
 import ArgumentParser
 import Foundation
-
 import Logging
+import ServiceLifecycle
 import SparkConform
 import SparkConformCertificates
-import ServiceLifecycle
 import SparkConformServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -84,12 +83,12 @@ struct ServeCommand: AsyncParsableCommand {
         let audit: LineWriter
         if let path = Environment.value(auditLog, "SPARK_CONFORM_AUDIT_LOG") {
             do {
-                audit = try LineWriter(appendingTo: path, bufferBytes: Self.auditBufferBytes)
+                audit = try LineWriter(appendingTo: path, bufferBytes: LineWriter.auditBufferBytes)
             } catch {
                 throw ValidationError("\(error)")
             }
         } else {
-            audit = .bufferedStandardOutput(bufferBytes: Self.auditBufferBytes)
+            audit = .bufferedStandardOutput(bufferBytes: LineWriter.auditBufferBytes)
         }
 
         let policyFile = Environment.value(policy, "SPARK_CONFORM_POLICY")
@@ -115,10 +114,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let host = Environment.value(host, "SPARK_CONFORM_HOST") { configuration.host = host }
         configuration.policyFile = policyFile
-        configuration.policyReloadInterval = .milliseconds(Int(policyReloadInterval * 1000))
-        configuration.certificateReloadInterval = .milliseconds(Int(tlsReloadInterval * 1000))
-        configuration.idleTimeout = .milliseconds(Int(idleTimeoutSeconds * 1000))
-        configuration.requestTimeout = .milliseconds(Int(requestTimeoutSeconds * 1000))
+        configuration.policyReloadInterval = .seconds(policyReloadInterval)
+        configuration.certificateReloadInterval = .seconds(tlsReloadInterval)
+        configuration.idleTimeout = .seconds(idleTimeoutSeconds)
+        configuration.requestTimeout = .seconds(requestTimeoutSeconds)
         if let version = Environment.value(tlsMinVersion, "SPARK_CONFORM_TLS_MIN_VERSION") {
             guard let parsed = TLSFiles.MinimumVersion(rawValue: version) else {
                 throw ValidationError("--tls-min-version '\(version)' is not 1.2 or 1.3")
@@ -141,8 +140,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
         defer { audit.flush() }
         try await GracefulStop.run(
-            app, drain: .milliseconds(Int(shutdownDrainSeconds * 1000)), shutdown: shutdown, logger: logger)
+            app, drain: .seconds(shutdownDrainSeconds), shutdown: shutdown, logger: logger)
     }
-
-    static let auditBufferBytes = 64 * 1024
 }

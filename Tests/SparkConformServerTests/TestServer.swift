@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import Foundation
-
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -65,7 +64,7 @@ struct TestServer {
         let metrics = WebhookMetrics()
         let policies = PolicyStore(policy)
         // Buffered as `serve` buffers it: every test reading the log relies on the server's periodic flush.
-        let audit = try LineWriter(appendingTo: directory.appendingPathComponent("audit.log").path, bufferBytes: 64 * 1024)
+        let audit = try LineWriter(appendingTo: directory.appendingPathComponent("audit.log").path, bufferBytes: LineWriter.auditBufferBytes)
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
 
