@@ -1,60 +1,13 @@
-/// The decision for one admission request: the patch, and everything needed
-/// to explain it (warnings, audit annotations, each rule's outcome).
-public struct Decision: Sendable {
-    public var patch: [PatchOperation] = []
-    /// Why nothing was evaluated (not a Spark pod, UPDATE, opted out…); nil when the rules ran.
-    public var reason: String?
-    public var outcomes: [RuleOutcome] = []
-    public var warnings: [String] = []
-    public var mode: Policy.Mode = .enforce
-    public var role: SparkRole?
-    public var appID: String?
-    public var podName = ""
-    /// The patch that enforce mode would send; equal to `patch` in enforce mode.
-    public var wouldPatch: [PatchOperation] = []
-
-    public var conflicts: [Conflict] { outcomes.flatMap(\.conflicts) }
-
-    /// Keys without `/`, at most 63 characters: the apiserver prefixes them
-    /// with the webhook's name and writes them into the cluster audit log.
-    public var auditAnnotations: [(key: String, value: String)] {
-        guard reason == nil else { return [] }
-        // One pass over the outcomes: this runs on every admission response.
-        func add(_ item: String, to list: inout String, separator: String = ",") {
-            list += list.isEmpty ? item : separator + item
-        }
-        var applied = "", satisfied = "", skipped = "", conflicts = ""
-        for outcome in outcomes {
-            switch outcome.status {
-            case .applied: add(outcome.rule.rawValue, to: &applied)
-            case .satisfied: add(outcome.rule.rawValue, to: &satisfied)
-            case .skipped: add(outcome.rule.rawValue, to: &skipped)
-            }
-            for conflict in outcome.conflicts { add(conflict.summary, to: &conflicts, separator: "; ") }
-        }
-        var annotations: [(key: String, value: String)] = [(key: "mode", value: mode.rawValue)]
-        if !applied.isEmpty { annotations.append((key: "rules-applied", value: applied)) }
-        if !satisfied.isEmpty { annotations.append((key: "rules-satisfied", value: satisfied)) }
-        if !skipped.isEmpty { annotations.append((key: "rules-skipped", value: skipped)) }
-        if !conflicts.isEmpty { annotations.append((key: "conflicts", value: conflicts)) }
-        return annotations
-    }
-}
-
 /// The one decision path shared by `/mutate`, `/preview` and the CLI, so
 /// that what a user previews is byte for byte what the cluster gets.
 public enum Mutator {
-    /// The rules, in the order they run.
-    public static let rules: [any PodRule] = [
-        ZoneColocationRule(), AppIsolationRule(), NodeLifecycleRule(), LocalDirsRule(), ServiceAccountRule(),
-    ]
-
     /// Admission warnings must stay short; the apiserver truncates long ones.
     public static let maximumWarningLength = 119
 
     public static func decide(_ request: AdmissionRequest, policy: Policy) -> Decision {
         var decision = Decision()
         decision.mode = policy.mode
+        decision.patched = request.object ?? .null
         guard request.operation == "CREATE" else {
             decision.reason = "operation \(request.operation) is not mutated"
             return decision
@@ -75,6 +28,7 @@ public enum Mutator {
     public static func decide(pod object: JSONValue, namespace: String, policy basePolicy: Policy) -> Decision {
         let pod = PodView(object)
         var decision = Decision()
+        decision.patched = object
         decision.podName = pod.displayName
         decision.role = pod.role
         decision.appID = pod.appID
@@ -107,11 +61,12 @@ public enum Mutator {
                 skippedByAnnotation = Set(names.compactMap(RuleID.init(rawValue:)))
             }
         }
-        return run(pod: object, role: role, policy: policy, skipped: skippedByAnnotation, into: decision)
+        return run(RuleTable.rules, pod: object, role: role, policy: policy, skipped: skippedByAnnotation, into: decision)
     }
 
-    private static func run(
-        pod object: JSONValue, role: SparkRole, policy: Policy, skipped: Set<RuleID>,
+    /// The rules on one pod; `rules` is the table except in tests of the invariant.
+    static func run(
+        _ rules: [any PodRule], pod object: JSONValue, role: SparkRole, policy: Policy, skipped: Set<RuleID>,
         into decision: Decision
     ) -> Decision {
         var decision = decision
@@ -119,7 +74,7 @@ public enum Mutator {
         var draft = object
         decision.outcomes.reserveCapacity(rules.count)
         for rule in rules {
-            if !policy.isEnabled(rule.id) {
+            if !rule.isEnabled(in: policy) {
                 decision.outcomes.append(RuleOutcome(rule: rule.id, status: .skipped, reason: "disabled by policy"))
             } else if skipped.contains(rule.id) {
                 decision.outcomes.append(
@@ -130,10 +85,23 @@ public enum Mutator {
         }
         decision.wouldPatch = PatchBuilder.operations(from: object, to: draft)
         decision.warnings += decision.conflicts.map { clip("spark-conform: " + $0.summary) }
+        // The one safety check: a pod the apiserver would refuse must not come
+        // out of the webhook. Allow it unpatched and say why.
+        if !decision.wouldPatch.isEmpty, let violation = PatchedPodCheck.introducedViolation(original: object, patched: draft) {
+            decision.outcome = .internalError
+            decision.wouldPatch = []
+            decision.warnings.append(clip("spark-conform internal error: pod allowed unpatched (\(violation))"))
+            return decision
+        }
         switch policy.mode {
         case .enforce:
             decision.patch = decision.wouldPatch
+            if !decision.patch.isEmpty {
+                decision.outcome = .patched
+                decision.patched = draft
+            }
         case .audit:
+            if !decision.wouldPatch.isEmpty { decision.outcome = .audit }
             // One warning per rule that would change the pod, saying what it would do.
             for outcome in decision.outcomes where outcome.status == .applied {
                 decision.warnings.append(clip("spark-conform audit mode: \(outcome.rule.rawValue) would apply: \(outcome.reason)"))

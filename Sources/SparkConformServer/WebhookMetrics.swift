@@ -6,9 +6,21 @@ import SparkConform
 /// process-wide bootstrap, so several servers can live in one test process).
 /// Every series is created up front: counting on the hot path is one atomic add.
 public final class WebhookMetrics: Sendable {
-    public enum RequestOutcome: String, CaseIterable, Sendable {
-        case patched, unchanged, audit, rejected
-        case internalError = "internal_error"
+    /// A decision's outcome, or a request refused before any decision.
+    public enum RequestOutcome: Hashable, Sendable {
+        case decided(Decision.Outcome)
+        case rejected
+
+        public init(_ outcome: Decision.Outcome) { self = .decided(outcome) }
+
+        static let all: [RequestOutcome] = Decision.Outcome.allCases.map(RequestOutcome.decided) + [.rejected]
+
+        var label: String {
+            switch self {
+            case .decided(let outcome): outcome.rawValue
+            case .rejected: "rejected"
+            }
+        }
     }
 
     /// Requests the transport turned away before any route ran.
@@ -20,7 +32,7 @@ public final class WebhookMetrics: Sendable {
     }
 
     public let registry: PrometheusCollectorRegistry
-    private let requests: [String: Metrics.Counter]
+    private let requests: [RequestOutcome: Metrics.Counter]
     /// Indexed by `ruleOutcomeIndex`: no key strings built per request.
     private let ruleOutcomes: [Metrics.Counter]
     private let reloads: [String: Metrics.Counter]
@@ -40,18 +52,17 @@ public final class WebhookMetrics: Sendable {
             .microseconds(2500), .milliseconds(5), .milliseconds(10), .milliseconds(50), .milliseconds(250), .seconds(1),
         ]
         self.registry = registry
-        requests = Dictionary(uniqueKeysWithValues: RequestOutcome.allCases.map {
-            ($0.rawValue, Metrics.Counter(label: "spark_conform_admission_requests_total", dimensions: [("outcome", $0.rawValue)], factory: factory))
+        requests = Dictionary(uniqueKeysWithValues: RequestOutcome.all.map {
+            ($0, Metrics.Counter(label: "spark_conform_admission_requests_total", dimensions: [("outcome", $0.label)], factory: factory))
         })
-        var counters = [Metrics.Counter?](repeating: nil, count: RuleID.allCases.count * Self.statuses.count)
-        for rule in RuleID.allCases {
-            for status in Self.statuses {
-                counters[Self.ruleOutcomeIndex(rule, status)] = Metrics.Counter(
+        // In table order, statuses inside each rule: the index `ruleOutcomeIndex` computes.
+        ruleOutcomes = RuleTable.ids.flatMap { rule in
+            Self.statuses.map { status in
+                Metrics.Counter(
                     label: "spark_conform_rule_outcomes_total",
                     dimensions: [("rule", rule.rawValue), ("status", status.rawValue)], factory: factory)
             }
         }
-        ruleOutcomes = counters.compactMap { $0 }
         reloads = Dictionary(uniqueKeysWithValues: ["success", "failure"].map {
             ($0, Metrics.Counter(label: "spark_conform_policy_reloads_total", dimensions: [("result", $0)], factory: factory))
         })
@@ -66,7 +77,7 @@ public final class WebhookMetrics: Sendable {
     }
 
     public func record(_ outcome: RequestOutcome, duration: Duration) {
-        requests[outcome.rawValue]?.increment()
+        requests[outcome]?.increment()
         latency.recordNanoseconds(duration.nanoseconds)
     }
 
@@ -79,21 +90,8 @@ public final class WebhookMetrics: Sendable {
     private static let statuses: [RuleOutcome.Status] = [.applied, .satisfied, .skipped]
 
     private static func ruleOutcomeIndex(_ rule: RuleID, _ status: RuleOutcome.Status) -> Int {
-        let ruleIndex: Int
-        switch rule {
-        case .zoneColocation: ruleIndex = 0
-        case .appIsolation: ruleIndex = 1
-        case .nodeLifecycle: ruleIndex = 2
-        case .localDirs: ruleIndex = 3
-        case .serviceAccount: ruleIndex = 4
-        }
-        let statusIndex: Int
-        switch status {
-        case .applied: statusIndex = 0
-        case .satisfied: statusIndex = 1
-        case .skipped: statusIndex = 2
-        }
-        return ruleIndex * statuses.count + statusIndex
+        let statusIndex = statuses.firstIndex(of: status) ?? 0
+        return (RuleTable.index(of: rule) ?? 0) * statuses.count + statusIndex
     }
 
     public func refused(_ reason: Refusal) { refusals[reason.rawValue]?.increment() }

@@ -135,26 +135,16 @@ struct WebhookRoutes: Sendable {
             return error.reply
         }
 
-        var decision = Mutator.decide(review.request, policy: policies.policy)
-        var outcome = WebhookMetrics.RequestOutcome(rawValue: decision.outcomeName) ?? .unchanged
-        // A patch the apiserver could not apply would fail the pod's creation:
-        // allow it unpatched instead, and say why.
-        if !decision.patch.isEmpty, let object = review.request.object {
-            do {
-                _ = try JSONPatch.apply(decision.patch, to: object)
-            } catch {
-                logger.error("internal error: patch does not apply; pod allowed unpatched", metadata: [
-                    "uid": "\(review.request.uid)", "error": "\(error.message)",
-                ])
-                decision.patch = []
-                decision.warnings.append("spark-conform internal error: pod allowed unpatched (\(error.message))")
-                outcome = .internalError
-            }
+        let decision = Mutator.decide(review.request, policy: policies.policy)
+        if decision.outcome == .internalError {
+            logger.error("internal error: pod allowed unpatched", metadata: [
+                "uid": "\(review.request.uid)", "warnings": "\(decision.warnings)",
+            ])
         }
         var reply = WebhookReply.json(.ok, review.responseBytes(decision))
         let elapsed = ContinuousClock.now - start
-        reply.afterSending = { [metrics, audit, outcome, decision] in
-            metrics.record(outcome, duration: elapsed)
+        reply.afterSending = { [metrics, audit, decision] in
+            metrics.record(.init(decision.outcome), duration: elapsed)
             metrics.record(decision)
             audit.write(line: JSONWriter.bytes(AuditRecord.decision(
                 decision, request: review.request, time: Timestamp.now(), latencySeconds: elapsed.seconds)))

@@ -22,7 +22,8 @@ import Testing
         #expect(record["outcome"] == "patched")
         #expect(record["rulesApplied"] == ["zone-colocation", "app-isolation", "node-lifecycle", "local-dirs"])
         #expect(record["rulesSatisfied"] == ["service-account"])
-        #expect(record["rulesSkipped"] == [])
+        // dedicated-nodes is off in the embedded default.
+        #expect(record["rulesSkipped"] == [["rule": "dedicated-nodes", "reason": "disabled by policy"]])
         #expect(record["conflicts"]?.arrayValue?.first?["field"] == "spec.nodeSelector.node-lifecycle")
         #expect(record["patchOperations"] == .int(decision.patch.count))
         #expect(record["latencyMs"] == .number("0.123"))
@@ -34,7 +35,7 @@ import Testing
         let request = AdmissionRequest(uid: "u-2", kind: .pod, operation: "CREATE", namespace: "spark", object: pod)
         let record = AuditRecord.decision(Mutator.decide(request, policy: Policy()), request: request, time: "t", latencySeconds: 0.0021)
         #expect(record["pod"] == "spark-pi-*")
-        #expect(record["rulesSkipped"]?.arrayValue?.map { $0["rule"]?.stringValue ?? "" } == ["zone-colocation", "app-isolation", "local-dirs"])
+        #expect(record["rulesSkipped"]?.arrayValue?.map { $0["rule"]?.stringValue ?? "" } == ["zone-colocation", "app-isolation", "dedicated-nodes", "local-dirs"])
         #expect(record["rulesSkipped"]?.arrayValue?.first?["reason"] == "applies to executors only")
         #expect(record["latencyMs"] == .number("2.100"))
 

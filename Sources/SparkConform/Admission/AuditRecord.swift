@@ -22,7 +22,7 @@ public enum AuditRecord {
         add("operation", .string(request.operation))
         add("dryRun", .bool(request.dryRun))
         add("mode", .string(decision.mode.rawValue))
-        add("outcome", .string(decision.outcomeName))
+        add("outcome", .string(decision.outcome.rawValue))
         if let reason = decision.reason { add("reason", .string(reason)) }
         add("rulesApplied", .array(decision.rules(with: .applied).map { .string($0.rule.rawValue) }))
         add("rulesSatisfied", .array(decision.rules(with: .satisfied).map { .string($0.rule.rawValue) }))

@@ -128,7 +128,7 @@ public struct JSONObject: Sendable, Equatable {
     }
 
     /// Edits the value of the member at `index` in place: unique storage is not copied.
-    mutating func modifyValue<E: Error>(at index: Int, _ body: (inout JSONValue) throws(E) -> Void) throws(E) {
+    public mutating func modifyValue<E: Error>(at index: Int, _ body: (inout JSONValue) throws(E) -> Void) throws(E) {
         try body(&members[index].value)
     }
 

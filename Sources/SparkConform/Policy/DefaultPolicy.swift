@@ -35,15 +35,30 @@ public enum DefaultPolicy {
           # Driver on on-demand capacity, executors on Spot.
           node-lifecycle:
             enabled: true
-            preset: eksctl       # eksctl | eks-managed | karpenter | custom
-            # labelKey, onDemandValue, spotValue override the preset
-            # (custom needs all three). eksctl's preset:
-            labelKey: node-lifecycle
-            onDemandValue: on-demand
-            spotValue: spot
-            spotToleration: {key: spot, value: "true", effect: NoSchedule}   # null: none
+            # The preset gives the node label and the Spot toleration:
+            #   eksctl       node-lifecycle: on-demand | spot, toleration spot=true:NoSchedule
+            #   eks-managed  eks.amazonaws.com/capacityType: ON_DEMAND | SPOT
+            #   karpenter    karpenter.sh/capacity-type: on-demand | spot, and drivers get
+            #                karpenter.sh/do-not-disrupt: "true" (consolidation never evicts them)
+            #   custom       labelKey, onDemandValue and spotValue must be given
+            preset: eksctl
+            # Each of these replaces the preset's value when given:
+            # labelKey: node-lifecycle
+            # onDemandValue: on-demand
+            # spotValue: spot
+            # spotToleration: {key: spot, value: "true", effect: NoSchedule}   # null: none
             preferSpot: false    # executors prefer Spot, fall back to on-demand
             preferSpotWeight: 100
+            override: false      # replace a user's conflicting value
+
+          # Spark on node groups of its own. Off by default; the blog's dedicated
+          # node groups are labelled noderole=spark and tainted for Spark:
+          #   driver:   {nodeSelector: {noderole: spark}, tolerations: [{key: noderole, value: spark, effect: NoSchedule}]}
+          #   executor: {nodeSelector: {noderole: spark}, tolerations: [{key: noderole, value: spark, effect: NoSchedule}]}
+          dedicated-nodes:
+            enabled: false
+            driver: {nodeSelector: {}, tolerations: []}
+            executor: {nodeSelector: {}, tolerations: []}
             override: false      # replace a user's conflicting nodeSelector value
 
           # Spark's emptyDir local dirs become hostPath volumes on NVMe, made

@@ -1,6 +1,7 @@
 /// What the webhook enforces. `Policy()` is the embedded default, which
 /// follows the AWS "Spark on EKS" blog; `DefaultPolicy.yaml` is the same
-/// policy written out (a test keeps the two equal).
+/// policy written out (a test keeps the two equal). Each rule's section is a
+/// `RuleSettings` type in `Sections/`.
 public struct Policy: Sendable, Equatable {
     public enum Mode: String, Sendable, CaseIterable {
         /// Patch the pod.
@@ -22,29 +23,16 @@ public struct Policy: Sendable, Equatable {
     /// Pods can opt out by annotation unless the platform team turns that off.
     public var allowPodOptOut = true
 
-    public var zoneColocation = ZoneColocation()
-    public var appIsolation = AppIsolation()
+    public var zoneColocation = AffinityTermSettings(topologyKey: "topology.kubernetes.io/zone")
+    public var appIsolation = AffinityTermSettings(topologyKey: "kubernetes.io/hostname")
     public var nodeLifecycle = NodeLifecycle()
+    public var dedicatedNodes = DedicatedNodes()
     public var localDirs = LocalDirs()
     public var serviceAccount = ServiceAccount()
 
     public var namespaceOverrides: [String: NamespaceOverride] = [:]
 
     public init() {}
-
-    public struct ZoneColocation: Sendable, Equatable {
-        public var enabled = true
-        public var strength: Strength = .required
-        public var weight = 100
-        public var topologyKey = "topology.kubernetes.io/zone"
-    }
-
-    public struct AppIsolation: Sendable, Equatable {
-        public var enabled = true
-        public var strength: Strength = .required
-        public var weight = 100
-        public var topologyKey = "kubernetes.io/hostname"
-    }
 
     public struct Toleration: Sendable, Equatable {
         public var key: String
@@ -56,77 +44,6 @@ public struct Policy: Sendable, Equatable {
             self.value = value
             self.effect = effect
         }
-    }
-
-    /// Node label presets, by how the nodes are provisioned.
-    public enum CapacityPreset: String, Sendable, CaseIterable {
-        case eksctl
-        case eksManaged = "eks-managed"
-        case karpenter
-        case custom
-
-        public var labelKey: String? {
-            switch self {
-            case .eksctl: "node-lifecycle"
-            case .eksManaged: "eks.amazonaws.com/capacityType"
-            case .karpenter: "karpenter.sh/capacity-type"
-            case .custom: nil
-            }
-        }
-
-        public var values: (onDemand: String, spot: String)? {
-            switch self {
-            case .eksctl, .karpenter: ("on-demand", "spot")
-            case .eksManaged: ("ON_DEMAND", "SPOT")
-            case .custom: nil
-            }
-        }
-
-        /// Only the blog's eksctl node groups taint Spot nodes.
-        public var spotToleration: Toleration? {
-            self == .eksctl ? Toleration(key: "spot", value: "true", effect: "NoSchedule") : nil
-        }
-    }
-
-    public struct NodeLifecycle: Sendable, Equatable {
-        public var enabled = true
-        public var preset: CapacityPreset = .eksctl
-        public var labelKey = "node-lifecycle"
-        public var onDemandValue = "on-demand"
-        public var spotValue = "spot"
-        public var spotToleration: Toleration? = Toleration(key: "spot", value: "true", effect: "NoSchedule")
-        /// Executors prefer Spot (preferred node affinity) instead of requiring it.
-        public var preferSpot = false
-        public var preferSpotWeight = 100
-        /// Replace a user's conflicting nodeSelector value instead of keeping it.
-        public var override = false
-    }
-
-    public struct InitContainer: Sendable, Equatable {
-        public var image = "public.ecr.aws/docker/library/busybox:1.36"
-        public var cpuRequest = "10m"
-        public var memoryRequest = "16Mi"
-        public var cpuLimit = "100m"
-        public var memoryLimit = "64Mi"
-    }
-
-    public struct LocalDirs: Sendable, Equatable {
-        public var enabled = true
-        public var roles: Set<SparkRole> = [.executor]
-        public var hostPaths = ["/pv-disks/local"]
-        /// Spark's images run as uid and gid 185.
-        public var uid = 185
-        public var gid = 185
-        public var initContainer = InitContainer()
-    }
-
-    public struct ServiceAccount: Sendable, Equatable {
-        public var enabled = true
-        public var roles: Set<SparkRole> = [.driver, .executor]
-        public var name = "spark"
-        /// When set, inject what the EKS pod-identity webhook would (IRSA).
-        public var roleARN: String?
-        public var region: String?
     }
 
     public struct NamespaceOverride: Sendable, Equatable {
@@ -149,28 +66,14 @@ extension Policy {
         if let name = override.serviceAccount { policy.serviceAccount.name = name }
         if let arn = override.roleARN { policy.serviceAccount.roleARN = arn.isEmpty ? nil : arn }
         if let region = override.region { policy.serviceAccount.region = region.isEmpty ? nil : region }
-        for (rule, enabled) in override.rules { policy.setEnabled(rule, enabled) }
+        for rule in RuleTable.rules {
+            if let enabled = override.rules[rule.id] { rule.setEnabled(enabled, in: &policy) }
+        }
         return policy
     }
 
-    public func isEnabled(_ rule: RuleID) -> Bool {
-        switch rule {
-        case .zoneColocation: zoneColocation.enabled
-        case .appIsolation: appIsolation.enabled
-        case .nodeLifecycle: nodeLifecycle.enabled
-        case .localDirs: localDirs.enabled
-        case .serviceAccount: serviceAccount.enabled
-        }
-    }
-
-    public mutating func setEnabled(_ rule: RuleID, _ enabled: Bool) {
-        switch rule {
-        case .zoneColocation: zoneColocation.enabled = enabled
-        case .appIsolation: appIsolation.enabled = enabled
-        case .nodeLifecycle: nodeLifecycle.enabled = enabled
-        case .localDirs: localDirs.enabled = enabled
-        case .serviceAccount: serviceAccount.enabled = enabled
-        }
+    public func isEnabled(_ id: RuleID) -> Bool {
+        RuleTable.rules.first { $0.id == id }?.isEnabled(in: self) ?? false
     }
 
     /// Whether pods in this namespace are in scope at all.

@@ -1,13 +1,25 @@
-/// Stable rule ids, used in the policy, annotations, logs and metrics.
-/// The declaration order is the order the rules run in.
-public enum RuleID: String, Sendable, CaseIterable, Comparable {
-    case zoneColocation = "zone-colocation"
-    case appIsolation = "app-isolation"
-    case nodeLifecycle = "node-lifecycle"
-    case localDirs = "local-dirs"
-    case serviceAccount = "service-account"
+/// A rule's stable id, as policy files, annotations, logs and metrics spell
+/// it. Each rule declares its own id next to its code; the set of ids and
+/// their order are `RuleTable`'s.
+public struct RuleID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let rawValue: String
 
+    /// Declares an id; only rule files do this (the table lists the rules).
+    init(declaring rawValue: String) { self.rawValue = rawValue }
+
+    /// The id of a rule in the table, or nil for a name no rule has.
+    public init?(rawValue: String) {
+        guard let rule = RuleTable.rules.first(where: { $0.id.rawValue == rawValue }) else { return nil }
+        self = rule.id
+    }
+
+    /// Every rule's id, in the order the rules run.
+    public static var allCases: [RuleID] { RuleTable.ids }
+
+    public var description: String { rawValue }
+
+    /// Run order.
     public static func < (lhs: RuleID, rhs: RuleID) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        (RuleTable.index(of: lhs) ?? .max) < (RuleTable.index(of: rhs) ?? .max)
     }
 }

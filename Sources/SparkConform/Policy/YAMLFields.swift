@@ -2,7 +2,7 @@ import Yams
 
 /// A YAML mapping being read field by field. Every key must be consumed:
 /// a misspelt field is an error, never silently ignored.
-struct YAMLFields {
+public struct YAMLFields {
     let path: String
     let node: Node
     private let pairs: [(key: String, value: Node, line: Int?)]

@@ -1,12 +1,6 @@
 /// The JSON form of a decision's explanation, shared by `preview --output
 /// explain` and the audit log so both describe a decision the same way.
 extension Decision {
-    public var outcomeName: String {
-        if reason != nil { return "unchanged" }
-        if !patch.isEmpty { return "patched" }
-        return mode == .audit && !wouldPatch.isEmpty ? "audit" : "unchanged"
-    }
-
     public func rules(with status: RuleOutcome.Status) -> [RuleOutcome] { outcomes.filter { $0.status == status } }
 
     public var rulesJSON: JSONValue {

@@ -52,7 +52,7 @@ public enum Preview {
         public let namespace: String
         public let original: JSONValue
         public let decision: Decision
-        public let patched: JSONValue
+        public var patched: JSONValue { decision.patched }
 
         public var name: String { decision.podName.isEmpty ? "document \(document)" : decision.podName }
         public var wouldChange: Bool { !decision.wouldPatch.isEmpty }
@@ -102,9 +102,9 @@ public enum Preview {
                 }
                 var request = review.request
                 if let namespace { request.namespace = namespace }
-                items.append(try item(request: request, document: position, policy: policy))
+                items.append(item(request: request, document: position, policy: policy))
             case "Pod":
-                items.append(try item(pod: document, document: position, namespace: namespace, policy: policy))
+                items.append(item(pod: document, document: position, namespace: namespace, policy: policy))
             case let list? where list == "List" || list.hasSuffix("List"):
                 guard let elements = document["items"]?.arrayValue else {
                     throw Failure(message: "document \(position): \(list) has no items")
@@ -113,7 +113,7 @@ public enum Preview {
                     guard element["kind"]?.stringValue == "Pod" else {
                         throw Failure(message: "document \(position), item \(index + 1): \(describe(element)), not a Pod")
                     }
-                    items.append(try item(pod: element, document: position, namespace: namespace, policy: policy))
+                    items.append(item(pod: element, document: position, namespace: namespace, policy: policy))
                 }
             default:
                 throw Failure(message: "document \(position): \(describe(document)), not a Pod, List or AdmissionReview")
@@ -129,24 +129,16 @@ public enum Preview {
         return "a \(kind)"
     }
 
-    private static func item(pod: JSONValue, document: Int, namespace: String?, policy: Policy) throws(Failure) -> Item {
+    private static func item(pod: JSONValue, document: Int, namespace: String?, policy: Policy) -> Item {
         let resolved = namespace ?? PodView(pod).namespace ?? "default"
         let request = AdmissionRequest(uid: "preview-\(document)", kind: .pod, operation: "CREATE", namespace: resolved, object: pod)
-        return try item(request: request, document: document, policy: policy)
+        return item(request: request, document: document, policy: policy)
     }
 
-    private static func item(request: AdmissionRequest, document: Int, policy: Policy) throws(Failure) -> Item {
-        let decision = Mutator.decide(request, policy: policy)
-        let original = request.object ?? .null
-        let patched: JSONValue
-        do {
-            patched = try JSONPatch.apply(decision.patch, to: original)
-        } catch {
-            throw Failure(message: "document \(document): the patch does not apply (\(error.message)); please report this")
-        }
-        return Item(
-            document: document, namespace: request.namespace, original: original, decision: decision,
-            patched: patched)
+    private static func item(request: AdmissionRequest, document: Int, policy: Policy) -> Item {
+        Item(
+            document: document, namespace: request.namespace, original: request.object ?? .null,
+            decision: Mutator.decide(request, policy: policy))
     }
 
     // MARK: rendering
@@ -193,7 +185,7 @@ public enum Preview {
             ("pod", .string(item.name)), ("namespace", .string(item.namespace)),
             ("role", decision.role.map { .string($0.rawValue) } ?? .null),
             ("appId", decision.appID.map(JSONValue.string) ?? .null),
-            ("mode", .string(decision.mode.rawValue)), ("outcome", .string(decision.outcomeName)),
+            ("mode", .string(decision.mode.rawValue)), ("outcome", .string(decision.outcome.rawValue)),
         ])
         if let reason = decision.reason { object["reason"] = .string(reason) }
         object["rules"] = decision.rulesJSON

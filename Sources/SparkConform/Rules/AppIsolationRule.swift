@@ -2,6 +2,7 @@
 /// so one job's disk and network load does not slow another's.
 public struct AppIsolationRule: PodRule {
     public let id = RuleID.appIsolation
+    public var policySection: WritableKeyPath<Policy, Policy.AffinityTermSettings> { \.appIsolation }
 
     public init() {}
 
@@ -25,4 +26,8 @@ public struct AppIsolationRule: PodRule {
             ? applied("\(settings.strength.rawValue) podAntiAffinity to other applications' executors by \(settings.topologyKey)")
             : satisfied("pod already has the podAntiAffinity term")
     }
+}
+
+extension RuleID {
+    public static let appIsolation = RuleID(declaring: "app-isolation")
 }

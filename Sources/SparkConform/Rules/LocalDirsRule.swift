@@ -4,6 +4,7 @@
 /// created root-owned).
 public struct LocalDirsRule: PodRule {
     public let id = RuleID.localDirs
+    public var policySection: WritableKeyPath<Policy, Policy.LocalDirs> { \.localDirs }
     public static let initContainerName = "volume-permissions"
     static let volumePrefix = "spark-local-dir-"
 
@@ -110,4 +111,8 @@ public struct LocalDirsRule: PodRule {
         pod[path: ["spec", "initContainers"]] = .array(initContainers + [container])
         return .added(paths)
     }
+}
+
+extension RuleID {
+    public static let localDirs = RuleID(declaring: "local-dirs")
 }

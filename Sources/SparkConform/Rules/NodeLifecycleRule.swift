@@ -1,48 +1,44 @@
 /// Driver on on-demand capacity (losing it kills the application), executors
 /// on Spot (losing one costs a retry), through nodeSelector entries and the
-/// Spot taint's toleration.
+/// Spot taint's toleration. On Karpenter the driver also gets
+/// `karpenter.sh/do-not-disrupt`, so consolidation never evicts it.
 public struct NodeLifecycleRule: PodRule {
     public let id = RuleID.nodeLifecycle
+    public var policySection: WritableKeyPath<Policy, Policy.NodeLifecycle> { \.nodeLifecycle }
 
     public init() {}
 
     public func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome {
         let settings = context.policy.nodeLifecycle
         let wanted = context.role == .driver ? settings.onDemandValue : settings.spotValue
-        let selectorPath = ["spec", "nodeSelector"]
         var changes: [String] = []
         var conflicts: [Conflict] = []
 
-        let existing = pod[path: selectorPath + [settings.labelKey]]?.stringValue
         let preferSpot = context.role == .executor && settings.preferSpot
-        if let existing, existing != wanted {
-            let overridden = settings.override && !preferSpot
-            conflicts.append(Conflict(
-                rule: id, field: "spec.nodeSelector.\(settings.labelKey)", podValue: existing, policyValue: wanted,
-                resolution: overridden ? .overridden : .keptPodValue))
-            if overridden {
-                pod[path: selectorPath + [settings.labelKey]] = .string(wanted)
-                changes.append("nodeSelector \(settings.labelKey)=\(wanted) (replaced \(existing))")
-            }
-        } else if existing == nil {
-            if preferSpot {
-                if addPreferredSpot(settings, to: &pod) {
-                    changes.append("preferred nodeAffinity \(settings.labelKey) In [\(wanted)]")
+        if preferSpot {
+            if let existing = pod[path: MapEntries.nodeSelector.path + [settings.labelKey]]?.stringValue {
+                // A hard selector is the user's; preferring Spot never replaces it.
+                if existing != wanted {
+                    conflicts.append(Conflict(
+                        rule: id, field: "spec.nodeSelector.\(settings.labelKey)", podValue: existing, policyValue: wanted,
+                        resolution: .keptPodValue))
                 }
-            } else {
-                pod[path: selectorPath + [settings.labelKey]] = .string(wanted)
-                changes.append("nodeSelector \(settings.labelKey)=\(wanted)")
+            } else if addPreferredSpot(settings, to: &pod) {
+                changes.append("preferred nodeAffinity \(settings.labelKey) In [\(wanted)]")
             }
+        } else {
+            MapEntries(rule: id, MapEntries.nodeSelector).ensure(
+                settings.labelKey, wanted, override: settings.override, in: &pod, changes: &changes, conflicts: &conflicts)
         }
 
-        if context.role == .executor, let toleration = settings.spotToleration, !tolerates(pod, toleration) {
-            let entry: JSONValue = [
-                "key": .string(toleration.key), "operator": "Equal", "value": .string(toleration.value),
-                "effect": .string(toleration.effect),
-            ]
-            let tolerations = pod[path: ["spec", "tolerations"]]?.arrayValue ?? []
-            pod[path: ["spec", "tolerations"]] = .array(tolerations + [entry])
-            changes.append("toleration \(toleration.key)=\(toleration.value):\(toleration.effect)")
+        if context.role == .executor, let toleration = settings.spotToleration, Tolerations.ensure(toleration, in: &pod) {
+            changes.append("toleration \(toleration.summary)")
+        }
+        if context.role == .driver {
+            for (key, value) in settings.preset.driverAnnotations {
+                MapEntries(rule: id, MapEntries.annotations).ensure(
+                    key, value, override: settings.override, in: &pod, changes: &changes, conflicts: &conflicts)
+            }
         }
         return outcome(changes: changes, satisfiedReason: "pod already targets \(settings.labelKey)=\(wanted)", conflicts: conflicts)
     }
@@ -59,17 +55,8 @@ public struct NodeLifecycleRule: PodRule {
         pod[path: path] = .array(terms + [["weight": .int(settings.preferSpotWeight), "preference": preference]])
         return true
     }
+}
 
-    /// Kubernetes' own matching: an empty key with Exists tolerates every taint.
-    private func tolerates(_ pod: JSONValue, _ taint: Policy.Toleration) -> Bool {
-        let tolerations = pod[path: ["spec", "tolerations"]]?.arrayValue ?? []
-        return tolerations.contains { toleration in
-            let key = toleration["key"]?.stringValue ?? ""
-            let op = toleration["operator"]?.stringValue ?? "Equal"
-            let effect = toleration["effect"]?.stringValue ?? ""
-            guard effect.isEmpty || effect == taint.effect else { return false }
-            if op == "Exists" { return key.isEmpty || key == taint.key }
-            return key == taint.key && (toleration["value"]?.stringValue ?? "") == taint.value
-        }
-    }
+extension RuleID {
+    public static let nodeLifecycle = RuleID(declaring: "node-lifecycle")
 }

@@ -10,11 +10,23 @@ public struct RuleContext: Sendable {
 /// One best practice. A rule edits the draft pod (never the patch) and
 /// reports its outcome; it only adds what is missing and keeps user values.
 public protocol PodRule: Sendable {
+    associatedtype Settings: RuleSettings
     var id: RuleID { get }
+    /// Where the rule's section lives in the policy.
+    var policySection: WritableKeyPath<Policy, Settings> { get }
     func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome
 }
 
 extension PodRule {
+    public func isEnabled(in policy: Policy) -> Bool { policy[keyPath: policySection].enabled }
+
+    public func setEnabled(_ enabled: Bool, in policy: inout Policy) { policy[keyPath: policySection].enabled = enabled }
+
+    /// Reads this rule's section of a policy file into `policy`.
+    func readSettings(_ section: inout YAMLFields, into policy: inout Policy) throws(PolicyError) {
+        try policy[keyPath: policySection].read(&section)
+    }
+
     func applied(_ reason: String, conflicts: [Conflict] = []) -> RuleOutcome {
         RuleOutcome(rule: id, status: .applied, reason: reason, conflicts: conflicts)
     }

@@ -2,6 +2,7 @@
 /// unless told otherwise; the policy's account carries the IAM role.
 public struct ServiceAccountRule: PodRule {
     public let id = RuleID.serviceAccount
+    public var policySection: WritableKeyPath<Policy, Policy.ServiceAccount> { \.serviceAccount }
 
     static let tokenVolume = "aws-iam-token"
     static let tokenDirectory = "/var/run/secrets/eks.amazonaws.com/serviceaccount"
@@ -101,4 +102,8 @@ public struct ServiceAccountRule: PodRule {
         }
         return changes
     }
+}
+
+extension RuleID {
+    public static let serviceAccount = RuleID(declaring: "service-account")
 }

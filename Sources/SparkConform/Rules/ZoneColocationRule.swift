@@ -2,6 +2,7 @@
 /// executors stays inside one zone (no cross-AZ transfer cost or latency).
 public struct ZoneColocationRule: PodRule {
     public let id = RuleID.zoneColocation
+    public var policySection: WritableKeyPath<Policy, Policy.AffinityTermSettings> { \.zoneColocation }
 
     public init() {}
 
@@ -26,4 +27,8 @@ public struct ZoneColocationRule: PodRule {
             ? applied("\(settings.strength.rawValue) podAffinity to driver of \(appID) by \(settings.topologyKey)")
             : satisfied("pod already has the podAffinity term")
     }
+}
+
+extension RuleID {
+    public static let zoneColocation = RuleID(declaring: "zone-colocation")
 }

@@ -1,5 +1,8 @@
-/// Applies RFC 6902 patches. The webhook itself never needs this (the
-/// apiserver applies its patch); preview uses it to show the patched pod.
+import SparkConform
+
+/// Applies RFC 6902 patches, as the apiserver does. The webhook never needs
+/// this (its `Decision` carries the patched pod); tests and fuzzing use it to
+/// check that the patch, applied to the pod as received, gives exactly that pod.
 public enum JSONPatch {
     public struct ApplyError: Error, Equatable, Sendable, CustomStringConvertible {
         public let message: String

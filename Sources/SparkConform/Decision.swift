@@ -1,0 +1,59 @@
+/// The decision for one admission request: the patch, the pod it produces,
+/// and everything needed to explain it (warnings, audit annotations, each
+/// rule's outcome). Consumers read the result from here; nothing re-applies
+/// the patch to find out what it did.
+public struct Decision: Sendable {
+    /// What happened to the pod, as metrics and the audit log count it.
+    public enum Outcome: String, Sendable, CaseIterable {
+        /// The pod is sent back with a non-empty patch.
+        case patched
+        /// Nothing to change, or the request is out of scope (`reason` says why).
+        case unchanged
+        /// Audit mode: the rules would change the pod; nothing is patched.
+        case audit
+        /// The rules produced a pod the apiserver would refuse: allowed unpatched, with a warning.
+        case internalError = "internal_error"
+    }
+
+    public var outcome: Outcome = .unchanged
+    public var patch: [PatchOperation] = []
+    /// The pod after `patch`: what the apiserver will store. The pod as received when unpatched.
+    public var patched: JSONValue = .null
+    /// Why nothing was evaluated (not a Spark pod, UPDATE, opted out…); nil when the rules ran.
+    public var reason: String?
+    public var outcomes: [RuleOutcome] = []
+    public var warnings: [String] = []
+    public var mode: Policy.Mode = .enforce
+    public var role: SparkRole?
+    public var appID: String?
+    public var podName = ""
+    /// The patch that enforce mode would send; equal to `patch` in enforce mode.
+    public var wouldPatch: [PatchOperation] = []
+
+    public var conflicts: [Conflict] { outcomes.flatMap(\.conflicts) }
+
+    /// Keys without `/`, at most 63 characters: the apiserver prefixes them
+    /// with the webhook's name and writes them into the cluster audit log.
+    public var auditAnnotations: [(key: String, value: String)] {
+        guard reason == nil else { return [] }
+        // One pass over the outcomes: this runs on every admission response.
+        func add(_ item: String, to list: inout String, separator: String = ",") {
+            list += list.isEmpty ? item : separator + item
+        }
+        var applied = "", satisfied = "", skipped = "", conflicts = ""
+        for outcome in outcomes {
+            switch outcome.status {
+            case .applied: add(outcome.rule.rawValue, to: &applied)
+            case .satisfied: add(outcome.rule.rawValue, to: &satisfied)
+            case .skipped: add(outcome.rule.rawValue, to: &skipped)
+            }
+            for conflict in outcome.conflicts { add(conflict.summary, to: &conflicts, separator: "; ") }
+        }
+        var annotations: [(key: String, value: String)] = [(key: "mode", value: mode.rawValue)]
+        if !applied.isEmpty { annotations.append((key: "rules-applied", value: applied)) }
+        if !satisfied.isEmpty { annotations.append((key: "rules-satisfied", value: satisfied)) }
+        if !skipped.isEmpty { annotations.append((key: "rules-skipped", value: skipped)) }
+        if !conflicts.isEmpty { annotations.append((key: "conflicts", value: conflicts)) }
+        return annotations
+    }
+}
