@@ -9,6 +9,7 @@ public enum Mutator {
         decision.mode = policy.mode
         decision.patched = request.object ?? .null
         guard request.operation == "CREATE" else {
+            decision.podName = request.object.map { PodView($0).displayName } ?? ""
             decision.reason = "operation \(request.operation) is not mutated"
             return decision
         }

@@ -1,0 +1,87 @@
+import Foundation
+import SparkConform
+
+/// One folder of `fixtures/cases/`: an input pod (or AdmissionReview), the
+/// policy it runs under, the namespace, and what the webhook must answer.
+///
+///     case.yaml     namespace (required), about (what the case shows), replaces (the test it came from)
+///     input.json    a Pod, a List or an AdmissionReview (or input.yaml)
+///     policy.yaml   optional; the embedded default when absent
+///     patch.json    expected: the JSON Patch /mutate sends, one operation per line
+///     explain.txt   expected: `preview --output explain`
+///
+/// The same folders feed `Tests/independent/check_patches.py` and the fuzz seed corpus.
+public struct GoldenCase: Sendable, CustomStringConvertible {
+    public static let directory = Fixture.repository.appendingPathComponent("fixtures/cases")
+    public static let expectedFiles = ["patch.json", "explain.txt"]
+
+    public let name: String
+    public let folder: URL
+    public let namespace: String
+    public let input: String
+    public let policy: Policy
+
+    public var description: String { name }
+
+    public static var names: [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return entries.filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(_ name: String) throws {
+        self.name = name
+        folder = Self.directory.appendingPathComponent(name)
+        let about = try DocumentReader.read(try Self.text(folder.appendingPathComponent("case.yaml"))).first ?? .null
+        guard let namespace = about["namespace"]?.stringValue, !namespace.isEmpty else {
+            throw Failure(description: "\(name)/case.yaml: namespace is required")
+        }
+        let known: Set<String> = ["namespace", "about", "replaces"]
+        if let unknown = about.objectValue?.keys.first(where: { !known.contains($0) }) {
+            throw Failure(description: "\(name)/case.yaml: unknown field \(unknown) (known: \(known.sorted().joined(separator: ", ")))")
+        }
+        self.namespace = namespace
+        let inputs = ["input.json", "input.yaml"].map(folder.appendingPathComponent).filter { FileManager.default.fileExists(atPath: $0.path) }
+        guard inputs.count == 1 else { throw Failure(description: "\(name): needs exactly one of input.json, input.yaml") }
+        input = try Self.text(inputs[0])
+        let policyFile = folder.appendingPathComponent("policy.yaml")
+        policy = FileManager.default.fileExists(atPath: policyFile.path) ? try PolicyLoader.load(yaml: try Self.text(policyFile)) : Policy()
+    }
+
+    /// What the webhook answers now, as the expected files spell it.
+    public func actual() throws -> [String: String] {
+        let patchLines = try Preview.run(input, options: options(.patch), policy: policy).text
+        let patches = try patchLines.split(separator: "\n").map { try JSONParser.parse(Array($0.utf8)) }
+        return [
+            "patch.json": patches.map(Self.onePerLine).joined(),
+            "explain.txt": try Preview.run(input, options: options(.explain), policy: policy).text,
+        ]
+    }
+
+    public func options(_ output: Preview.Output) -> Preview.Options {
+        Preview.Options(output: output, format: output == .patch ? .json : .text, namespace: namespace)
+    }
+
+    public func expected(_ file: String) -> String? { try? Self.text(folder.appendingPathComponent(file)) }
+
+    public func write(_ file: String, _ text: String) throws {
+        try text.write(to: folder.appendingPathComponent(file), atomically: true, encoding: .utf8)
+    }
+
+    /// A patch as a JSON array with one operation per line: exact, and a reviewer reads its diff.
+    static func onePerLine(_ patch: JSONValue) -> String {
+        let operations = patch.arrayValue ?? []
+        guard !operations.isEmpty else { return "[]\n" }
+        return "[\n" + operations.map { "  " + JSONWriter.string($0) }.joined(separator: ",\n") + "\n]\n"
+    }
+
+    static func text(_ url: URL) throws -> String {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw Failure(description: "cannot read \(url.lastPathComponent) of case \(url.deletingLastPathComponent().lastPathComponent)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
