@@ -6,8 +6,7 @@ import SparkConformTestSupport
 struct FuzzAdmission {
     static func main() {
         FuzzDriver.main({ data, size in
-            FuzzChecks.admission(Array(UnsafeBufferPointer(start: data, count: size)))
-            return 0
+            FuzzDriver.trap(on: FuzzChecks.admission(Array(UnsafeBufferPointer(start: data, count: size))))
         }, replay: FuzzChecks.admission)
     }
 }

@@ -6,8 +6,7 @@ import SparkConformTestSupport
 struct FuzzPolicyAndPreview {
     static func main() {
         FuzzDriver.main({ data, size in
-            FuzzChecks.policyAndPreview(Array(UnsafeBufferPointer(start: data, count: size)))
-            return 0
+            FuzzDriver.trap(on: FuzzChecks.policyAndPreview(Array(UnsafeBufferPointer(start: data, count: size))))
         }, replay: FuzzChecks.policyAndPreview)
     }
 }

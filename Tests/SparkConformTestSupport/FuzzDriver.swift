@@ -16,7 +16,7 @@ func LLVMFuzzerRunDriver(
 public enum FuzzDriver {
     /// Under libFuzzer (-D FUZZING), fuzzes `check`; otherwise replays the
     /// files and directories given as arguments through it.
-    public static func main(_ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt, replay check: ([UInt8]) -> Void) {
+    public static func main(_ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt, replay check: ([UInt8]) -> String?) {
         #if FUZZING
         var argc = CommandLine.argc
         var argv = CommandLine.unsafeArgv
@@ -24,5 +24,13 @@ public enum FuzzDriver {
         #else
         FuzzReplay.run(check)
         #endif
+    }
+}
+
+extension FuzzDriver {
+    /// What a fuzz target does with a broken property: trap, so libFuzzer keeps the input.
+    public static func trap(on failure: String?) -> CInt {
+        if let failure { fatalError(failure) }
+        return 0
     }
 }

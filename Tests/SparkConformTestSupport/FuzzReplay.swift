@@ -12,11 +12,16 @@ public enum FuzzReplay {
         }
     }
 
-    public static func run(_ check: ([UInt8]) -> Void) {
+    public static func run(_ check: ([UInt8]) -> String?) {
         let files = files(in: Array(CommandLine.arguments.dropFirst()))
+        var failed = 0
         for file in files {
-            check(Array(FileManager.default.contents(atPath: file) ?? Data()))
+            if let failure = check(Array(FileManager.default.contents(atPath: file) ?? Data())) {
+                print("\(file): \(failure)")
+                failed += 1
+            }
         }
-        print("replayed \(files.count) inputs")
+        print("replayed \(files.count) inputs, \(failed) failed")
+        if failed > 0 { exit(1) }
     }
 }

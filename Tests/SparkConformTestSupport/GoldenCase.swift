@@ -85,3 +85,23 @@ public struct GoldenCase: Sendable, CustomStringConvertible {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+extension GoldenCase {
+    /// The case's pods as the AdmissionReview bodies the apiserver would send
+    /// (an AdmissionReview input as it is): seeds for the admission fuzzer.
+    public func admissionReviews() throws -> [[UInt8]] {
+        try DocumentReader.read(input).flatMap { document -> [JSONValue] in
+            if document["kind"]?.stringValue == "AdmissionReview" { return [document] }
+            let pods = document["kind"]?.stringValue == "Pod" ? [document] : document["items"]?.arrayValue ?? []
+            return pods.map { pod in
+                [
+                    "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+                    "request": [
+                        "uid": .string("case-\(name)"), "kind": ["group": "", "version": "v1", "kind": "Pod"],
+                        "namespace": .string(namespace), "operation": "CREATE", "object": pod,
+                    ],
+                ]
+            }
+        }.map { JSONWriter.bytes($0) }
+    }
+}

@@ -2,7 +2,9 @@
 """Independent check of the webhook's patches, run by CI.
 
 Starts the real `spark-conform serve` binary over TLS, sends an AdmissionReview
-for every fixture (and variants of them) under two policies, then:
+for every fixture (and variants of them) under two policies, and for every
+golden case in fixtures/cases/ under the case's own policy (where the patch must
+also equal the case's expected patch.json), then:
   - applies the returned patch with the third-party `jsonpatch` (RFC 6902),
   - validates the patched pod against the Kubernetes Pod schema with
     `kubernetes-validate` in strict mode, plus the rules the schema cannot
@@ -29,6 +31,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = sorted((ROOT / "fixtures").glob("*.json"))
+CASES = sorted(path for path in (ROOT / "fixtures" / "cases").iterdir() if path.is_dir())
 K8S_VERSION = kubernetes_validate.latest_version()
 NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 DNS1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -146,12 +149,14 @@ class Webhook:
     def url(self, path):
         return f"https://localhost:{self.port}{path}"
 
-    def patch(self, pod):
+    def patch(self, pod, namespace="spark", request=None):
         uid = str(uuid.uuid4())
         review = {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {
             "uid": uid, "kind": {"group": "", "version": "v1", "kind": "Pod"},
             "resource": {"group": "", "version": "v1", "resource": "pods"},
-            "namespace": "spark", "operation": "CREATE", "object": pod}}
+            "namespace": namespace, "operation": "CREATE", "object": pod}}
+        if request:
+            review["request"] = dict(request, uid=uid, object=pod)
         response = self.session.post(self.url("/mutate"), json=review, verify=self.ca, timeout=10)
         response.raise_for_status()
         answer = response.json()["response"]
@@ -187,8 +192,40 @@ def main():
                         cases += 1
             finally:
                 webhook.stop()
-    print(f"independent check: {cases} cases patched, applied with jsonpatch {jsonpatch.__version__}, "
+    golden = check_golden_cases(binary)
+    print(f"independent check: {cases} fixture variants and {golden} golden cases patched, applied with jsonpatch {jsonpatch.__version__}, "
           f"valid against the Kubernetes {K8S_VERSION} Pod schema (strict), idempotent")
+
+
+def check_golden_cases(binary):
+    """Each case of fixtures/cases/ through the real server with its own policy."""
+    by_policy = {}
+    for case in CASES:
+        policy_file = case / "policy.yaml"
+        by_policy.setdefault(policy_file.read_text() if policy_file.exists() else None, []).append(case)
+    count = 0
+    for policy, cases in by_policy.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            webhook = Webhook(binary, Path(tmp), policy)
+            try:
+                for case in cases:
+                    where = f"case {case.name}"
+                    namespace = re.search(r"^namespace: *(\S+)", (case / "case.yaml").read_text(), re.M).group(1)
+                    document = json.loads((case / "input.json").read_text())
+                    request = document["request"] if document["kind"] == "AdmissionReview" else None
+                    pod = request["object"] if request else document
+                    check_pod(pod, where + " input")
+                    patch = webhook.patch(pod, namespace, request)
+                    expected = json.loads((case / "patch.json").read_text())
+                    assert patch == expected, f"{where}: the server's patch differs from patch.json: {patch}"
+                    patched = jsonpatch.JsonPatch(patch).apply(pod)
+                    check_pod(patched, where)
+                    again = webhook.patch(patched, namespace, request)
+                    assert again == [], f"{where}: not idempotent, second patch {again}"
+                    count += 1
+            finally:
+                webhook.stop()
+    return count
 
 
 if __name__ == "__main__":
