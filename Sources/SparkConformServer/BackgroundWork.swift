@@ -10,9 +10,12 @@ final class BackgroundWork: Sendable {
     private let pool = NIOThreadPool(numberOfThreads: 1)
     private let pending = Atomic<Int>(0)
     let limit: Int
+    /// Told the number queued or running whenever it changes (a metric).
+    private let pendingChanged: @Sendable (Int) -> Void
 
-    init(limit: Int) {
+    init(limit: Int, pendingChanged: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.limit = limit
+        self.pendingChanged = pendingChanged
     }
 
     func start() { pool.start() }
@@ -25,8 +28,9 @@ final class BackgroundWork: Sendable {
             pending.subtract(1, ordering: .relaxed)
             return nil
         }
+        pendingChanged(pending.load(ordering: .relaxed))
         let reply = pool.runIfActive(eventLoop: eventLoop, work)
-        reply.whenComplete { _ in self.pending.subtract(1, ordering: .relaxed) }
+        reply.whenComplete { _ in self.pendingChanged(self.pending.subtract(1, ordering: .relaxed).newValue) }
         return reply
     }
 }

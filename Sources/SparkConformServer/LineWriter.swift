@@ -84,7 +84,7 @@ public final class LineWriter: Sendable {
         bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                let written = systemWrite(fd, raw.baseAddress! + offset, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     return  // a lost log line must not take the webhook down
@@ -93,4 +93,16 @@ public final class LineWriter: Sendable {
             }
         }
     }
+}
+
+/// write(2) from whichever C library the platform has (the type's own
+/// `write(line:)` hides the unqualified name).
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.write(fd, buffer, count)
+    #elseif canImport(Musl)
+    Musl.write(fd, buffer, count)
+    #else
+    Darwin.write(fd, buffer, count)
+    #endif
 }

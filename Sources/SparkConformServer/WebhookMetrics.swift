@@ -40,6 +40,7 @@ public final class WebhookMetrics: Sendable {
     private let refusals: [String: Metrics.Counter]
     private let latency: Metrics.Timer
     private let certificateExpiry: Metrics.Gauge
+    private let previews: Metrics.Gauge
 
     static let latencyLabel = "spark_conform_admission_duration_seconds"
 
@@ -73,6 +74,7 @@ public final class WebhookMetrics: Sendable {
             ($0.rawValue, Metrics.Counter(label: "spark_conform_http_refusals_total", dimensions: [("reason", $0.rawValue)], factory: factory))
         })
         latency = Metrics.Timer(label: Self.latencyLabel, dimensions: [], factory: factory)
+        previews = Metrics.Gauge(label: "spark_conform_previews_pending", dimensions: [], factory: factory)
         certificateExpiry = Metrics.Gauge(label: "spark_conform_tls_certificate_expiry_timestamp_seconds", dimensions: [], factory: factory)
     }
 
@@ -99,6 +101,9 @@ public final class WebhookMetrics: Sendable {
     public func policyReloaded(success: Bool) { reloads[success ? "success" : "failure"]?.increment() }
 
     public func certificateReloaded(success: Bool) { certificateReloads[success ? "success" : "failure"]?.increment() }
+
+    /// `POST /preview` requests queued or running in the background.
+    public func previewsPending(_ count: Int) { previews.record(count) }
 
     public func certificateExpires(atEpochSeconds seconds: Double) { certificateExpiry.record(seconds) }
 

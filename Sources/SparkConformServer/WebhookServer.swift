@@ -119,7 +119,7 @@ public struct WebhookServer: Service {
             configuration: configuration, certificates: certificates, pollers: pollers, auditLog: audit, logger: logger,
             onServerRunning: onServerRunning,
             transport: Transport(
-                configuration, respond: routes.respond, background: BackgroundWork(limit: configuration.backgroundRequestLimit),
+                configuration, respond: routes.respond, background: BackgroundWork(limit: configuration.backgroundRequestLimit, pendingChanged: metrics.previewsPending),
                 refused: { reason, message in
                     metrics.refused(reason)
                     logger.warning("request refused", metadata: ["reason": "\(reason.rawValue)", "error": "\(message)"])

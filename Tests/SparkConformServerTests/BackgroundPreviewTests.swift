@@ -29,7 +29,10 @@ import Testing
                 let started = ContinuousClock.now
                 async let preview = server.send(
                     previewClient, path: "/preview?output=diff&namespace=spark", body: list, timeout: .seconds(120))
-                try await Task.sleep(for: .milliseconds(150))
+                // Wait for the preview to be running (the server's gauge), not for a time.
+                while !String(decoding: server.metrics.exposition(), as: UTF8.self).contains("spark_conform_previews_pending 1") {
+                    try await Task.sleep(for: .milliseconds(1))
+                }
                 // One connection per event loop and one more, all at once: whichever loop
                 // the preview arrived on, a probe shares it. Each needs its TLS handshake
                 // and its request served by that loop.

@@ -23,6 +23,17 @@ import Testing
         return ok
     }
 
+    /// `spark_conform_tls_reloads_total{result=…}`: how many reloads the server has tried that way.
+    func reloads(_ result: String, _ server: TestServer, trusting caFile: String) async throws -> Double {
+        var count = 0.0
+        try await server.withClient(.http1, caFile: caFile) { client in
+            let metrics = ObservabilityTests.samples(try await server.send(client, .GET, path: "/metrics").text)
+            count = metrics[#"spark_conform_tls_reloads_total{result="\#(result)"}"#] ?? 0
+        }
+        return count
+    }
+
+    /// Polls a condition until it holds (at most 2.5 s): waits on the thing, not on time.
     func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
         for _ in 0..<50 {
             if try await condition() { return true }
@@ -60,9 +71,14 @@ import Testing
                 #expect(try await connects(server, trusting: oldCA))
                 #expect(try await !connects(server, trusting: newCA))
 
+                // Each refusal is waited for on the server's failure counter.
+                func refused(_ count: Double) async throws -> Bool {
+                    try await eventually { try await reloads("failure", server, trusting: bothCAs) >= count }
+                }
+
                 // Half-rotated: the new certificate lands before its key. Refused; the old pair serves.
                 try write(next.certificatePEM, "\(directory)/tls.crt")
-                try await Task.sleep(for: .milliseconds(200))
+                #expect(try await refused(1))
                 #expect(try await connects(server, trusting: oldCA))
                 try write(next.privateKeyPEM, "\(directory)/tls.key")
                 #expect(try await eventually { try await connects(server, trusting: newCA) })
@@ -70,11 +86,11 @@ import Testing
 
                 // A key that belongs to another certificate, then a half-written file: both refused.
                 try write(stranger.privateKeyPEM, "\(directory)/tls.key")
-                try await Task.sleep(for: .milliseconds(200))
+                #expect(try await refused(2))
                 #expect(try await connects(server, trusting: newCA))
                 try write(next.privateKeyPEM, "\(directory)/tls.key")
                 try write(String(next.certificatePEM.prefix(100)), "\(directory)/tls.crt")
-                try await Task.sleep(for: .milliseconds(200))
+                #expect(try await refused(3))
                 #expect(try await connects(server, trusting: newCA))
 
                 traffic.stop.store(true, ordering: .relaxed)
@@ -83,11 +99,8 @@ import Testing
             #expect(traffic.sent.load(ordering: .relaxed) > 5)
             #expect(traffic.failures.load(ordering: .relaxed) == 0)
 
-            try await server.withClient(.http1, caFile: newCA) { client in
-                let metrics = ObservabilityTests.samples(try await server.send(client, .GET, path: "/metrics").text)
-                #expect((metrics[#"spark_conform_tls_reloads_total{result="success"}"#] ?? 0) >= 1)
-                #expect((metrics[#"spark_conform_tls_reloads_total{result="failure"}"#] ?? 0) >= 3)
-            }
+            #expect(try await reloads("success", server, trusting: newCA) >= 1)
+            #expect(try await reloads("failure", server, trusting: newCA) >= 3)
         }
     }
 

@@ -18,6 +18,7 @@ import Glibc
         let process: Process
         let server: TestServer
         let directory: URL
+        let errors: FileHandle
 
         static func start(drainSeconds: Double) throws -> RunningServer {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shutdown-\(UUID().uuidString)")
@@ -43,7 +44,21 @@ import Glibc
             let server = TestServer(
                 port: listening, directory: directory, caFile: directory.appendingPathComponent("certs/ca.crt").path,
                 metrics: .init(), policies: .init(Policy()))
-            return RunningServer(process: process, server: server, directory: directory)
+            return RunningServer(process: process, server: server, directory: directory, errors: errors.fileHandleForReading)
+        }
+
+        /// Reads the server's log until a line contains `text` (false at end of output).
+        func waitForLog(_ text: String) async -> Bool {
+            let errors = errors
+            return await Task.detached {
+                var logged = ""
+                while !logged.contains(text) {
+                    let data = errors.availableData
+                    if data.isEmpty { return false }
+                    logged += String(decoding: data, as: UTF8.self)
+                }
+                return true
+            }.value
         }
 
         func waitForExit() async throws {
@@ -58,7 +73,9 @@ import Glibc
 
         let body = JSONWriter.bytes(Reviews.review(try Fixture.pod("spark-3.5.3-executor-basic"), uid: "in-flight"))
         let half = body.count / 2
-        let (chunks, feed) = AsyncStream.makeStream(of: ByteBuffer.self)
+        let (rest, feed) = AsyncStream.makeStream(of: ByteBuffer.self)
+        let (firstHalfWritten, written) = AsyncStream.makeStream(of: Void.self)
+        let chunks = HalfThenRest(first: ByteBuffer(bytes: body[..<half]), rest: rest, firstWritten: written)
         try await server.withClient(.http1) { client in
             try await withThrowingTaskGroup(of: TestServer.Reply.self) { group in
                 group.addTask {
@@ -70,10 +87,10 @@ import Glibc
                     let bytes = try await response.body.collect(upTo: 1 << 20)
                     return TestServer.Reply(status: Int(response.status.code), version: response.version, headers: response.headers, body: Array(bytes.readableBytesView))
                 }
-                feed.yield(ByteBuffer(bytes: body[..<half]))
-                try await Task.sleep(for: .milliseconds(300))
+                // The client asks for more once the first half is on the socket.
+                for await _ in firstHalfWritten { break }
                 kill(process.processIdentifier, SIGTERM)
-                try await Task.sleep(for: .milliseconds(300))
+                #expect(await running.waitForLog("draining before shutdown"))
                 feed.yield(ByteBuffer(bytes: body[half...]))
                 feed.finish()
                 let reply = try #require(try await group.next())
@@ -98,6 +115,19 @@ import Glibc
     /// After the drain the listener closes, but a keep-alive connection the
     /// client still holds is not closed under it at once: a request sent on it
     /// then is answered (and told to close) instead of meeting a closed socket.
+    /// A bare TCP connect, closed at once: whether the listener is still open.
+    static func acceptsConnections(port: Int) -> Bool {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
     @Test func connectionStillHeldAfterTheDrainIsAnswered() async throws {
         let running = try RunningServer.start(drainSeconds: 0.3)
         defer { try? FileManager.default.removeItem(at: running.directory) }
@@ -106,8 +136,10 @@ import Glibc
             let first = try await running.server.send(client, body: body)
             #expect(first.status == 200)
             kill(running.process.processIdentifier, SIGTERM)
-            // Past the drain (0.3 s): the listener is closed, the grace has begun.
-            try await Task.sleep(for: .milliseconds(450))
+            // Past the drain: wait until the listener refuses new connections; the grace has begun.
+            #expect(await running.waitForLog("draining before shutdown"))
+            // Polled every 5 ms: a busy loop of connects would slow the server it waits for.
+            while Self.acceptsConnections(port: running.server.port) { try await Task.sleep(for: .milliseconds(5)) }
             let late = try await running.server.send(client, body: body, timeout: .seconds(2))
             #expect(late.status == 200)
             #expect(late.json?[path: ["response", "uid"]] == "late")
@@ -116,5 +148,34 @@ import Glibc
         try await running.waitForExit()
         #expect(!running.process.isRunning)
         if running.process.isRunning { running.process.terminate() }
+    }
+}
+
+/// A request body sent in two parts: the first at once, the rest when the test
+/// feeds it. `firstWritten` fires when the client asks for the rest, which it
+/// does once the first part is written.
+struct HalfThenRest: AsyncSequence, Sendable {
+    let first: ByteBuffer
+    let rest: AsyncStream<ByteBuffer>
+    let firstWritten: AsyncStream<Void>.Continuation
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var first: ByteBuffer?
+        var rest: AsyncStream<ByteBuffer>.AsyncIterator
+        let firstWritten: AsyncStream<Void>.Continuation
+
+        mutating func next() async -> ByteBuffer? {
+            if let chunk = first {
+                first = nil
+                return chunk
+            }
+            firstWritten.yield()
+            firstWritten.finish()
+            return await rest.next()
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(first: first, rest: rest.makeAsyncIterator(), firstWritten: firstWritten)
     }
 }

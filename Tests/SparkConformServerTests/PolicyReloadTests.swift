@@ -30,7 +30,7 @@ import Testing
                 func serviceAccount() async throws -> String? {
                     let reply = try await server.send(client, body: body)
                     let encoded = reply.json?[path: ["response", "patch"]]?.stringValue ?? ""
-                    let patch = try JSONParser.parse(Base64.decode(encoded) ?? [])
+                    let patch = try JSONParser.parse(Data(base64Encoded: encoded).map(Array.init) ?? [])
                     return patch.arrayValue?.first { $0["path"] == "/spec/serviceAccountName" }?["value"]?.stringValue
                 }
                 func waitFor(_ name: String) async throws -> Bool {

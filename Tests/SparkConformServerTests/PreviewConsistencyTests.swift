@@ -40,7 +40,7 @@ import Testing
                     let pod = try Fixture.pod(name)
                     let mutate = try await server.send(client, body: JSONWriter.bytes(Reviews.review(pod)))
                     let encoded = try #require(mutate.json?[path: ["response", "patch"]]?.stringValue)
-                    let fromMutate = String(decoding: try #require(Base64.decode(encoded)), as: UTF8.self)
+                    let fromMutate = String(decoding: try #require(Data(base64Encoded: encoded).map(Array.init)), as: UTF8.self)
 
                     let preview = try await server.send(
                         client, path: "/preview?output=patch&namespace=spark", body: JSONWriter.bytes(pod))

@@ -1,3 +1,4 @@
+import Foundation
 import AsyncHTTPClient
 import NIOHTTP1
 import NIOSSL
@@ -20,7 +21,7 @@ import Testing
         #expect(json[path: ["response", "allowed"]] == true)
         #expect(json[path: ["response", "patchType"]] == "JSONPatch")
         let encoded = try #require(json[path: ["response", "patch"]]?.stringValue)
-        let patch = try JSONParser.parse(try #require(Base64.decode(encoded)))
+        let patch = try JSONParser.parse(try #require(Data(base64Encoded: encoded).map(Array.init)))
         let expected = Mutator.decide(pod: pod, namespace: "spark", policy: Policy()).patch
         #expect(!expected.isEmpty)
         #expect(patch == PatchOperation.document(expected))

@@ -1,3 +1,4 @@
+import Foundation
 import SparkConform
 import SparkConformTestSupport
 import Testing
@@ -28,7 +29,7 @@ import Testing
         #expect(response[path: ["response", "allowed"]] == true)
         #expect(response[path: ["response", "patchType"]] == "JSONPatch")
         let encoded = try #require(response[path: ["response", "patch"]]?.stringValue)
-        let patch = try JSONParser.parse(try #require(Base64.decode(encoded)))
+        let patch = try JSONParser.parse(try #require(Data(base64Encoded: encoded).map(Array.init)))
         #expect(patch == PatchOperation.document(decision.patch))
         let keys = try #require(response[path: ["response", "auditAnnotations"]]?.objectValue?.keys)
         for key in keys {

@@ -57,8 +57,9 @@ public enum LineDiff {
         let newLine: Int
     }
 
-    /// LCS table over the lines between the common prefix and suffix; pods
-    /// are a few hundred lines and a patch changes a contiguous few.
+    /// The standard library's difference (Myers) over the lines between the
+    /// common prefix and suffix; pods are a few hundred lines and a patch
+    /// changes a contiguous few.
     static func script(_ old: [Substring], _ new: [Substring]) -> [Edit] {
         var prefix = 0
         while prefix < old.count, prefix < new.count, old[prefix] == new[prefix] { prefix += 1 }
@@ -66,49 +67,39 @@ public enum LineDiff {
         while suffix < old.count - prefix, suffix < new.count - prefix,
             old[old.count - 1 - suffix] == new[new.count - 1 - suffix]
         { suffix += 1 }
-        let a = old[prefix..<(old.count - suffix)]
-        let b = new[prefix..<(new.count - suffix)]
-        var edits = (0..<prefix).map { Edit(kind: .same, oldLine: $0, newLine: $0) }
-        edits += middle(a, b)
-        for offset in 0..<suffix {
-            edits.append(Edit(kind: .same, oldLine: old.count - suffix + offset, newLine: new.count - suffix + offset))
-        }
-        return edits
-    }
-
-    /// The edits between two slices that differ at both ends.
-    private static func middle(_ a: ArraySlice<Substring>, _ b: ArraySlice<Substring>) -> [Edit] {
-        // Bounded memory for hostile input: past a million cells, show the
+        let a = Array(old[prefix..<(old.count - suffix)])
+        let b = Array(new[prefix..<(new.count - suffix)])
+        var removed = Set<Int>()
+        var inserted = Set<Int>()
+        // Bounded work for hostile input: past a million line pairs, show the
         // middle as replaced rather than align it.
-        guard a.count * b.count <= 1_000_000 else {
-            return a.indices.map { Edit(kind: .delete, oldLine: $0, newLine: b.startIndex) }
-                + b.indices.map { Edit(kind: .insert, oldLine: a.endIndex, newLine: $0) }
-        }
-        let columns = b.count + 1
-        var table = [Int](repeating: 0, count: (a.count + 1) * columns)
-        for i in stride(from: a.count - 1, through: 0, by: -1) {
-            for j in stride(from: b.count - 1, through: 0, by: -1) {
-                table[i * columns + j] =
-                    a[a.startIndex + i] == b[b.startIndex + j]
-                    ? table[(i + 1) * columns + j + 1] + 1
-                    : max(table[(i + 1) * columns + j], table[i * columns + j + 1])
+        if a.count * b.count <= 1_000_000 {
+            for change in b.difference(from: a) {
+                switch change {
+                case .remove(let offset, _, _): removed.insert(offset)
+                case .insert(let offset, _, _): inserted.insert(offset)
+                }
             }
+        } else {
+            removed = Set(a.indices)
+            inserted = Set(b.indices)
         }
+        // Deletions before insertions at each change, as diff(1) shows them.
         var edits: [Edit] = []
         var i = 0
         var j = 0
-        while i < a.count || j < b.count {
-            if i < a.count, j < b.count, a[a.startIndex + i] == b[b.startIndex + j] {
-                edits.append(Edit(kind: .same, oldLine: a.startIndex + i, newLine: b.startIndex + j))
+        while i < old.count || j < new.count {
+            let inMiddle = (i - prefix, j - prefix)
+            if i < old.count - suffix, i >= prefix, removed.contains(inMiddle.0) {
+                edits.append(Edit(kind: .delete, oldLine: i, newLine: j))
                 i += 1
-                j += 1
-            } else if j < b.count, i == a.count || table[i * columns + j + 1] > table[(i + 1) * columns + j] {
-                // Strictly greater: on a tie the deletion comes first, as diff(1) shows it.
-                edits.append(Edit(kind: .insert, oldLine: a.startIndex + i, newLine: b.startIndex + j))
+            } else if j < new.count - suffix, j >= prefix, inserted.contains(inMiddle.1) {
+                edits.append(Edit(kind: .insert, oldLine: i, newLine: j))
                 j += 1
             } else {
-                edits.append(Edit(kind: .delete, oldLine: a.startIndex + i, newLine: b.startIndex + j))
+                edits.append(Edit(kind: .same, oldLine: i, newLine: j))
                 i += 1
+                j += 1
             }
         }
         return edits
