@@ -88,7 +88,9 @@ public enum Mutator {
         decision.warnings += decision.conflicts.map { clip("spark-conform: " + $0.summary) }
         // The one safety check: a pod the apiserver would refuse must not come
         // out of the webhook. Allow it unpatched and say why.
-        if !decision.wouldPatch.isEmpty, let violation = PatchedPodCheck.introducedViolation(original: object, patched: draft) {
+        if PatchedPodCheck.mayViolate(decision.wouldPatch),
+            let violation = PatchedPodCheck.introducedViolation(original: object, patched: draft)
+        {
             decision.outcome = .internalError
             decision.wouldPatch = []
             decision.warnings.append(clip("spark-conform internal error: pod allowed unpatched (\(violation))"))

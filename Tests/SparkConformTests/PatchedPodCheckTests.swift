@@ -9,6 +9,7 @@ import Testing
     struct DuplicateVolumeRule: PodRule {
         let id = RuleID.localDirs
         var policySection: WritableKeyPath<Policy, Policy.LocalDirs> { \.localDirs }
+        func isEnabled(in policy: Policy) -> Bool { true }
 
         func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome {
             let volumes = pod[path: ["spec", "volumes"]]?.arrayValue ?? []

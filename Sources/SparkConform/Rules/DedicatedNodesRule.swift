@@ -5,6 +5,7 @@
 public struct DedicatedNodesRule: PodRule {
     public let id = RuleID.dedicatedNodes
     public var policySection: WritableKeyPath<Policy, Policy.DedicatedNodes> { \.dedicatedNodes }
+    public func isEnabled(in policy: Policy) -> Bool { policy.dedicatedNodes.enabled }
 
     public init() {}
 

@@ -5,6 +5,7 @@
 public struct LocalDirsRule: PodRule {
     public let id = RuleID.localDirs
     public var policySection: WritableKeyPath<Policy, Policy.LocalDirs> { \.localDirs }
+    public func isEnabled(in policy: Policy) -> Bool { policy.localDirs.enabled }
     public static let initContainerName = "volume-permissions"
     static let volumePrefix = "spark-local-dir-"
 

@@ -5,6 +5,7 @@
 public struct NodeLifecycleRule: PodRule {
     public let id = RuleID.nodeLifecycle
     public var policySection: WritableKeyPath<Policy, Policy.NodeLifecycle> { \.nodeLifecycle }
+    public func isEnabled(in policy: Policy) -> Bool { policy.nodeLifecycle.enabled }
 
     public init() {}
 

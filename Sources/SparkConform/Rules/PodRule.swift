@@ -12,14 +12,15 @@ public struct RuleContext: Sendable {
 public protocol PodRule: Sendable {
     associatedtype Settings: RuleSettings
     var id: RuleID { get }
-    /// Where the rule's section lives in the policy.
+    /// Where the rule's section lives in the policy (read and written as policies load).
     var policySection: WritableKeyPath<Policy, Settings> { get }
+    /// The section's switch, read directly: this runs for every rule on every
+    /// pod, where a key path projection cost more than the rest of the check.
+    func isEnabled(in policy: Policy) -> Bool
     func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome
 }
 
 extension PodRule {
-    public func isEnabled(in policy: Policy) -> Bool { policy[keyPath: policySection].enabled }
-
     public func setEnabled(_ enabled: Bool, in policy: inout Policy) { policy[keyPath: policySection].enabled = enabled }
 
     /// Reads this rule's section of a policy file into `policy`.

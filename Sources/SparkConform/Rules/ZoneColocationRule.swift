@@ -3,6 +3,7 @@
 public struct ZoneColocationRule: PodRule {
     public let id = RuleID.zoneColocation
     public var policySection: WritableKeyPath<Policy, Policy.AffinityTermSettings> { \.zoneColocation }
+    public func isEnabled(in policy: Policy) -> Bool { policy.zoneColocation.enabled }
 
     public init() {}
 
