@@ -5,7 +5,7 @@ let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "spark-conform",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "SparkConform", targets: ["SparkConform"]),
         .executable(name: "spark-conform", targets: ["spark-conform"]),
@@ -26,10 +26,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
-        // Pure: no I/O, no clock, no globals.
+        // Pure: no I/O, no clock, no globals. JSON alone: no Kubernetes, no YAML.
+        .target(name: "SparkConformJSON", swiftSettings: strict),
         .target(
             name: "SparkConform",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["SparkConformJSON", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .target(
@@ -108,6 +109,7 @@ let package = Package(
             path: "Fuzz/PolicyAndPreview",
             swiftSettings: strict
         ),
+        .testTarget(name: "SparkConformJSONTests", dependencies: ["SparkConformJSON"], swiftSettings: strict),
         .testTarget(
             name: "SparkConformTests",
             dependencies: ["SparkConform", "SparkConformTestSupport"],

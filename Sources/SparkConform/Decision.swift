@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// The decision for one admission request: the patch, the pod it produces,
 /// and everything needed to explain it (warnings, audit annotations, each
 /// rule's outcome). Consumers read the result from here; nothing re-applies

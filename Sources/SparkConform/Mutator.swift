@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// The one decision path shared by `/mutate`, `/preview` and the CLI, so
 /// that what a user previews is byte for byte what the cluster gets.
 public enum Mutator {

@@ -11,7 +11,7 @@ public enum FuzzChecks {
     public static func admission(_ bytes: [UInt8]) -> String? {
         // The admission path defers fields it rarely reads: it must accept,
         // refuse (same message and offset) and read exactly as a full parse does.
-        let deferring = Result { () throws(JSONParseError) in try JSONParser.parse(bytes, deferring: true) }
+        let deferring = Result { () throws(JSONParseError) in try JSONParser.parse(bytes, deferring: AdmissionReview.deferredPodFields) }
         let full = Result { () throws(JSONParseError) in try JSONParser.parse(bytes) }
         switch (deferring, full) {
         case (.success(let lazy), .success(let built)):

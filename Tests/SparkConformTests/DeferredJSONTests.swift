@@ -15,7 +15,7 @@ import Testing
     ])
     func malformedDeferredValuesFailAsTheFullParseDoes(text: String) {
         let full = Result { () throws(JSONParseError) in try JSONParser.parse(text) }
-        let deferring = Result { () throws(JSONParseError) in try JSONParser.parse(Array(text.utf8), deferring: true) }
+        let deferring = Result { () throws(JSONParseError) in try JSONParser.parse(Array(text.utf8), deferring: AdmissionReview.deferredPodFields) }
         guard case .failure(let expected) = full else {
             Issue.record("the full parse accepted \(text)")
             return
@@ -37,7 +37,7 @@ import Testing
                 let expected = special.decoded.map { String(repeating: "a", count: offset) + $0 + "bcdefghij" }
                 #expect((try? JSONParser.parse(literal))?.stringValue == expected, "offset \(offset), \(special.bytes)")
                 let wrapped = Array(#"{"env":["#.utf8) + literal + Array("]}".utf8)
-                let deferred = try? JSONParser.parse(wrapped, deferring: true)
+                let deferred = try? JSONParser.parse(wrapped, deferring: AdmissionReview.deferredPodFields)
                 #expect(deferred?["env"]?.arrayValue?.first?.stringValue == expected, "deferred: offset \(offset), \(special.bytes)")
             }
         }
@@ -51,7 +51,7 @@ import Testing
         #"{"env":["é\n"]}"#, #"{"env":["é\u00e9"]}"#, #"{"env": [ 1 ]}"#, #"{"env":[{"a":1},{"a":1}]}"#,
     ])
     func deferredSourceIsWrittenAsTheBuiltValueWouldBe(text: String) throws {
-        let deferring = try JSONParser.parse(Array(text.utf8), deferring: true)
+        let deferring = try JSONParser.parse(Array(text.utf8), deferring: AdmissionReview.deferredPodFields)
         let full = try JSONParser.parse(text)
         #expect(JSONWriter.bytes(deferring) == JSONWriter.bytes(full), "\(text)")
         #expect(deferring == full)
@@ -59,12 +59,12 @@ import Testing
 
     @Test func invalidUTF8InADeferredValueIsRefused() {
         let bytes: [UInt8] = Array(#"{"env":[""#.utf8) + [0xFF, 0xFE] + Array(#""]}"#.utf8)
-        #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes, deferring: true) }
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes, deferring: AdmissionReview.deferredPodFields) }
     }
 
     @Test func deepNestingInADeferredValueIsRefused() {
         let deep = #"{"env":"# + String(repeating: "[", count: 500) + String(repeating: "]", count: 500) + "}"
-        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(deep.utf8), deferring: true) }
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(deep.utf8), deferring: AdmissionReview.deferredPodFields) }
     }
 
     /// Every fixture, compact and indented: the deferring parse equals the full
@@ -74,7 +74,7 @@ import Testing
     func deferredValuesEqualAndWriteAsBuiltOnes(name: String) throws {
         let pod = try Fixture.pod(name)
         for text in [JSONWriter.bytes(pod), JSONWriter.bytes(pod, pretty: true)] {
-            let deferring = try JSONParser.parse(text, deferring: true)
+            let deferring = try JSONParser.parse(text, deferring: AdmissionReview.deferredPodFields)
             let full = try JSONParser.parse(text)
             #expect(deferring == full)
             #expect(full == deferring)

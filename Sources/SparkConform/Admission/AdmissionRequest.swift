@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// The fields of an AdmissionReview's `request` that the webhook uses.
 /// The object stays raw JSON; only the envelope is interpreted.
 public struct AdmissionRequest: Sendable {

@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// An AdmissionReview that could not be understood: the HTTP layer answers
 /// 400 with this message.
 public struct AdmissionDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -13,6 +15,14 @@ public struct AdmissionReview: Sendable {
 
     static let supportedVersions = ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"]
 
+    /// Container and pod fields no rule reads (the rules only write their own
+    /// init container's `command` and `resources`), and `managedFields`: the
+    /// parser keeps them as checked bytes until something reads them.
+    public static let deferredPodFields = JSONParser.DeferredKeys([
+        "env", "envFrom", "args", "command", "ports", "resources", "livenessProbe", "readinessProbe", "startupProbe",
+        "lifecycle", "managedFields", "status",
+    ])
+
     public init(apiVersion: String = "admission.k8s.io/v1", request: AdmissionRequest) {
         self.apiVersion = apiVersion
         self.request = request
@@ -21,7 +31,7 @@ public struct AdmissionReview: Sendable {
     public static func decode(_ bytes: some Collection<UInt8>) throws(AdmissionDecodingError) -> AdmissionReview {
         let document: JSONValue
         do {
-            document = try JSONParser.parse(bytes, deferring: true)
+            document = try JSONParser.parse(bytes, deferring: deferredPodFields)
         } catch {
             throw AdmissionDecodingError(message: "body is not valid JSON: \(error)")
         }

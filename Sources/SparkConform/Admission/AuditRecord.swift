@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// One line of the policy audit log per admission decision. Pure: the server
 /// supplies the time and the measured latency.
 public enum AuditRecord {

@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// Standard base64 with padding (the encoding of `response.patch`). Only
 /// the encoder: tests decode with Foundation's, an independent implementation.
 public enum Base64 {

@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// RFC 6901 JSON Pointer, built from unescaped reference tokens.
 public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     public let tokens: [String]

@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// Derives one JSON Patch from the pod as received and the pod after every
 /// rule ran. Rules only edit a draft; computing the patch once, at the end,
 /// is what guarantees that several rules touching one parent

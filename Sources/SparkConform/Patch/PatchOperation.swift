@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// One RFC 6902 operation. Only the three the webhook emits.
 public struct PatchOperation: Sendable, Equatable {
     public enum Kind: String, Sendable { case add, remove, replace }

@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// The invariant every patched pod must keep: the apiserver refuses a pod
 /// whose volume names, container names or mount paths (per container) repeat,
 /// or whose mount names a volume that is not there. The check runs once, in

@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// Read-only view of a pod's raw JSON: the facts the rules decide on.
 public struct PodView: Sendable {
     public let json: JSONValue

@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// The JSON form of a decision's explanation, shared by `preview --output
 /// explain` and the audit log so both describe a decision the same way.
 extension Decision {

@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// The dry-run preview: the same `Mutator` decision the server makes, for
 /// pods given as files. The CLI and `POST /preview` both call `run`, so
 /// they answer byte for byte alike.

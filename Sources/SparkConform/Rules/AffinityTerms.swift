@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// Adding affinity terms without duplicating one the pod already has.
 /// Two terms are the same when their selector and topology key are equal.
 enum AffinityTerms {

@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// An executor never shares a node with another application's executors,
 /// so one job's disk and network load does not slow another's.
 public struct AppIsolationRule: PodRule {

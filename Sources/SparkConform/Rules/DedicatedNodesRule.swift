@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// Spark on node groups of its own (the blog's "Dedicate Amazon EKS node
 /// groups to Spark workloads"): per role, the policy's nodeSelector entries
 /// and tolerations for those groups' taints. Merges, conflicts and

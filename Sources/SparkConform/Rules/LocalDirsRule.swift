@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// Spark's scratch space on the node's NVMe instead of the root volume:
 /// the `spark-local-dir-N` emptyDirs become hostPath volumes, and an init
 /// container hands them to the Spark user (the host directories are

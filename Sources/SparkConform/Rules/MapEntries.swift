@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// Adding one entry to a string map of the pod (`spec.nodeSelector`,
 /// `metadata.annotations`) the way every rule must: add when missing, keep a
 /// user's different value and report the conflict (replace it only when the

@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// Driver on on-demand capacity (losing it kills the application), executors
 /// on Spot (losing one costs a retry), through nodeSelector entries and the
 /// Spot taint's toleration. On Karpenter the driver also gets

@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// What every rule sees: the pod as received and the policy in force for it.
 public struct RuleContext: Sendable {
     public let original: PodView

@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// IRSA: Spark gives executors the namespace's `default` service account
 /// unless told otherwise; the policy's account carries the IAM role.
 public struct ServiceAccountRule: PodRule {

@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// Executors in the driver's Availability Zone: shuffle between driver and
 /// executors stays inside one zone (no cross-AZ transfer cost or latency).
 public struct ZoneColocationRule: PodRule {

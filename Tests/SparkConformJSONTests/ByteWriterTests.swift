@@ -1,4 +1,4 @@
-@testable import SparkConform
+@testable import SparkConformJSON
 import Testing
 
 @Suite struct ByteWriterTests {
@@ -23,15 +23,5 @@ import Testing
         #expect(out.count == expected.count)
         #expect(out.withBytes { Array($0) } == expected)
         #expect(out.finish() == expected)
-    }
-
-    @Test func base64IsAppendedAfterWhatIsThere() {
-        for length in 0..<20 {
-            let bytes = (0..<length).map { UInt8(($0 * 37) % 256) }
-            var out = ByteWriter(capacity: 4)
-            out.append("prefix")
-            bytes.withUnsafeBufferPointer { Base64.encode($0, into: &out) }
-            #expect(out.finish() == Array("prefix".utf8) + Base64.encodedBytes(bytes))
-        }
     }
 }

@@ -1,4 +1,4 @@
-@testable import SparkConform
+@testable import SparkConformJSON
 import Testing
 
 /// The eight-bytes-at-a-time scan the parser and writer share finds exactly

@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 /// Writes JSON values as block-style YAML for people. Any string that YAML
 /// could read as something else (a number, a boolean, null) or that needs
 /// escaping is written double-quoted, which is JSON string syntax and valid YAML.

@@ -2,7 +2,7 @@ extension JSONValue {
     /// Reads or writes a nested member by object keys. Writing creates missing
     /// (or null) intermediate objects; writing nil removes the member.
     public subscript(path path: [String]) -> JSONValue? {
-        get {
+        @inlinable get {
             var current: JSONValue? = self
             for key in path { current = current?[key] }
             return current

@@ -2,13 +2,6 @@
 /// Foundation so that object key order and number text survive, the depth is
 /// bounded (hostile input must not exhaust the stack), and errors carry the
 /// byte offset a user can look up.
-public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let message: String
-    public let offset: Int
-
-    public var description: String { "\(message) at byte \(offset)" }
-}
-
 public struct JSONParser {
     /// Kubernetes objects nest a few dozen levels at most.
     public static let maximumDepth = 128
@@ -16,25 +9,25 @@ public struct JSONParser {
     /// Valid only inside `withParser`: the parser never outlives the bytes.
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
-    /// Whether arrays and objects under `deferredKeys` are built only when read (`DeferredJSON`).
-    private let deferring: Bool
-    /// Container and pod fields no rule reads (the rules only write their own
-    /// init container's `command` and `resources`), and `managedFields`.
-    static let deferredKeys: Set<String> = [
-        "env", "envFrom", "args", "command", "ports", "resources", "livenessProbe", "readinessProbe", "startupProbe",
-        "lifecycle", "managedFields", "status",
-    ]
-    /// `deferredKeys` by length: hashing every candidate key costs more than comparing a few.
-    private static let deferredKeysByLength: [[String]] = {
-        var table = [[String]](repeating: [], count: (deferredKeys.map(\.utf8.count).max() ?? 0) + 1)
-        for key in deferredKeys { table[key.utf8.count].append(key) }
-        return table
-    }()
+    /// Member names whose array or object values are built only when read (`DeferredJSON`):
+    /// the caller knows which fields it rarely reads; JSON does not.
+    public struct DeferredKeys: Sendable {
+        /// By length: hashing every candidate key costs more than comparing a few.
+        private let byLength: [[String]]
 
-    private static func isDeferredKey(_ key: String) -> Bool {
-        let length = key.utf8.count
-        return length < deferredKeysByLength.count && deferredKeysByLength[length].contains(key)
+        public init(_ keys: [String]) {
+            var table = [[String]](repeating: [], count: (keys.map(\.utf8.count).max() ?? 0) + 1)
+            for key in keys { table[key.utf8.count].append(key) }
+            byLength = table
+        }
+
+        func contains(_ key: String) -> Bool {
+            let length = key.utf8.count
+            return length < byLength.count && byLength[length].contains(key)
+        }
     }
+
+    private let deferring: DeferredKeys?
 
     /// Whether the value being skipped holds something the writer would write
     /// differently: whitespace between tokens, an escape, a repeated key.
@@ -46,14 +39,14 @@ public struct JSONParser {
     private var openMembers = ScratchStack<JSONMember>(capacity: 64)
     private var openElements = ScratchStack<JSONValue>(capacity: 64)
 
-    /// `deferring`: leave the arrays and objects under `deferredKeys` unbuilt until
-    /// read (checked all the same), for the admission path, which rarely reads them.
-    public static func parse(_ bytes: some Collection<UInt8>, deferring: Bool = false) throws(JSONParseError) -> JSONValue {
+    /// `deferring`: leave the arrays and objects under these keys unbuilt until
+    /// read (checked all the same), for a caller that rarely reads them.
+    public static func parse(_ bytes: some Collection<UInt8>, deferring: DeferredKeys? = nil) throws(JSONParseError) -> JSONValue {
         try withParser(bytes, deferring: deferring) { (parser: inout JSONParser) throws(JSONParseError) in try parser.parseDocument() }
     }
 
     private static func withParser<T>(
-        _ bytes: some Collection<UInt8>, deferring: Bool = false, _ body: (inout JSONParser) throws(JSONParseError) -> T
+        _ bytes: some Collection<UInt8>, deferring: DeferredKeys? = nil, _ body: (inout JSONParser) throws(JSONParseError) -> T
     ) throws(JSONParseError) -> T {
         let result: Result<T, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
             var parser = JSONParser(bytes: buffer, deferring: deferring)
@@ -84,7 +77,7 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, deferring: Bool) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, deferring: DeferredKeys?) {
         self.bytes = bytes
         self.deferring = deferring
     }
@@ -195,8 +188,8 @@ public struct JSONParser {
             let key = try parseString()
             try expectColon()
             let value: JSONValue
-            if deferring, position < bytes.count, bytes[position] == UInt8(ascii: "[") || bytes[position] == UInt8(ascii: "{"),
-                Self.isDeferredKey(key)
+            if let deferring, position < bytes.count, bytes[position] == UInt8(ascii: "[") || bytes[position] == UInt8(ascii: "{"),
+                deferring.contains(key)
             {
                 value = try deferValue(depth: depth + 1)
             } else {

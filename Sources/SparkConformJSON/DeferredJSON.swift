@@ -7,7 +7,7 @@
 public struct DeferredJSON: Sendable {
     /// The value's bytes, validated by the parser with the same checks a full parse makes.
     let source: [UInt8]
-    let isArray: Bool
+    @usableFromInline let isArray: Bool
     /// The bytes are exactly what writing the built value would give (no
     /// whitespace between tokens, no escapes, no repeated keys), so they can be
     /// written out as they are.
@@ -16,6 +16,6 @@ public struct DeferredJSON: Sendable {
     /// The value, built. The bytes passed the parser's checks when they were
     /// deferred, so this parse cannot fail; `.null` only stands in for the impossible.
     public var value: JSONValue {
-        (try? JSONParser.parse(source, deferring: false)) ?? .null
+        (try? JSONParser.parse(source)) ?? .null
     }
 }

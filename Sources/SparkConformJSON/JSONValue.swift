@@ -35,6 +35,7 @@ public enum JSONValue: Sendable, Equatable {
 
     public static func int(_ value: Int) -> JSONValue { .number(String(value)) }
 
+    @inlinable
     public var objectValue: JSONObject? {
         switch self {
         case .object(let object): object
@@ -43,6 +44,7 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    @inlinable
     public var arrayValue: [JSONValue]? {
         switch self {
         case .array(let array): array
@@ -51,6 +53,7 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    @inlinable
     public var stringValue: String? {
         if case .string(let string) = self { return string }
         return nil
@@ -64,6 +67,7 @@ public enum JSONValue: Sendable, Equatable {
     public var isNull: Bool { self == .null }
 
     /// Member of an object; nil for a missing key or a non-object.
+    @inlinable
     public subscript(key: String) -> JSONValue? {
         objectValue?[key]
     }
@@ -78,82 +82,6 @@ public enum JSONValue: Sendable, Equatable {
         case .object: "object"
         case .deferred(let deferred): deferred.isArray ? "array" : "object"
         }
-    }
-}
-
-/// One member of a JSON object. A named struct rather than a tuple: arrays of
-/// tuples look up their generic metadata at run time on every allocation.
-public struct JSONMember: Sendable, Equatable {
-    public var key: String
-    public var value: JSONValue
-
-    /// Lengths first: a mismatch of two different strings otherwise costs a call into the runtime.
-    @inline(__always)
-    func hasKey(_ other: String) -> Bool {
-        key.utf8.count == other.utf8.count && key == other
-    }
-}
-
-/// An ordered JSON object. Kubernetes objects have few keys per map, so a
-/// linear scan beats hashing and keeps the order the sender chose.
-public struct JSONObject: Sendable, Equatable {
-    public private(set) var members: [JSONMember]
-
-    public init() { members = [] }
-
-    public init(_ members: [(String, JSONValue)]) {
-        self.members = []
-        self.members.reserveCapacity(members.count)
-        for (key, value) in members { self[key] = value }
-    }
-
-    public var keys: [String] { members.map(\.key) }
-    public var count: Int { members.count }
-    public var isEmpty: Bool { members.isEmpty }
-
-    public func index(of key: String) -> Int? {
-        members.firstIndex { $0.hasKey(key) }
-    }
-
-    /// Setting nil removes the key; setting an existing key keeps its position.
-    public subscript(key: String) -> JSONValue? {
-        get { index(of: key).map { members[$0].value } }
-        set {
-            if let position = index(of: key) {
-                if let newValue { members[position].value = newValue } else { members.remove(at: position) }
-            } else if let newValue {
-                members.append(JSONMember(key: key, value: newValue))
-            }
-        }
-    }
-
-    /// Edits the value of the member at `index` in place: unique storage is not copied.
-    public mutating func modifyValue<E: Error>(at index: Int, _ body: (inout JSONValue) throws(E) -> Void) throws(E) {
-        try body(&members[index].value)
-    }
-
-    /// Members whose keys are known to be distinct: for a parser that has checked.
-    init(distinctMembers: [JSONMember]) {
-        members = distinctMembers
-    }
-
-    /// Object equality ignores key order, as JSON does.
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        // Unchanged subtrees of a copied document share storage: equal without a walk.
-        let shared = lhs.members.withUnsafeBufferPointer { left in
-            rhs.members.withUnsafeBufferPointer { right in left.baseAddress == right.baseAddress }
-        }
-        if shared { return true }
-        for (index, member) in lhs.members.enumerated() {
-            // Same order is the common case: compare in place before searching.
-            if rhs.members[index].key == member.key {
-                if rhs.members[index].value != member.value { return false }
-            } else if rhs[member.key] != member.value {
-                return false
-            }
-        }
-        return true
     }
 }
 

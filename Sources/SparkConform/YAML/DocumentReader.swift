@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 import Yams
 
 /// Reads a stream of documents, YAML or JSON, into JSON values. JSON input is

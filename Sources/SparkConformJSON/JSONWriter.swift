@@ -48,7 +48,7 @@ public enum JSONWriter {
     }
 
     /// The wire format, on every request: no indentation bookkeeping.
-    static func writeCompact(_ value: JSONValue, into out: inout ByteWriter) {
+    public static func writeCompact(_ value: JSONValue, into out: inout ByteWriter) {
         switch value {
         case .null: out.append("null")
         case .bool(let bool): out.append(bool ? "true" : "false")
@@ -84,7 +84,7 @@ public enum JSONWriter {
         }
     }
 
-    static func writeString(_ string: String, into out: inout ByteWriter) {
+    public static func writeString(_ string: String, into out: inout ByteWriter) {
         var string = string
         string.withUTF8 { bytes in
             // Almost every string is printable ASCII needing no escape: one scan, one copy.
@@ -111,12 +111,12 @@ public enum JSONWriter {
 
     /// Whether a byte of a string must be escaped in JSON.
     @inline(__always)
-    static func needsEscape(_ byte: UInt8) -> Bool {
+    public static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
     /// The JSON escape of one byte for which `needsEscape` holds.
-    static func appendEscape(of byte: UInt8, to out: inout ByteWriter) {
+    public static func appendEscape(of byte: UInt8, to out: inout ByteWriter) {
         out.append(0x5C)
         switch byte {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
