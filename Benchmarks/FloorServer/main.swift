@@ -19,5 +19,5 @@ configuration.host = "127.0.0.1"
 configuration.port = port
 var logger = Logger(label: "floor")
 logger.logLevel = .warning
-let server = try WebhookServer.fixedReply(configuration: configuration, body: Array(response), logger: logger)
+let server = try WebhookServer(configuration: configuration, fixedReply: Array(response), logger: logger)
 try await ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm], logger: logger).run()

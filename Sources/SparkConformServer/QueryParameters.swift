@@ -4,7 +4,7 @@
 struct QueryParameters {
     private var values: [String: String] = [:]
 
-    init(_ query: Substring, accepting names: Set<String>) throws(WebhookRoutes.Failure) {
+    init(_ query: Substring, accepting names: Set<String>) throws(HTTPFailure) {
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = Self.decode(parts[0]), let value = Self.decode(parts.count > 1 ? parts[1] : "") else {

@@ -63,7 +63,7 @@ final class WebhookHTTPHandler: ChannelInboundHandler {
         _ work: @escaping @Sendable () -> WebhookReply, for head: HTTPRequestHead, context: ChannelHandlerContext
     ) {
         guard let reply = transport.background.submit(on: context.eventLoop, work) else {
-            let busy = WebhookRoutes.Failure(
+            let busy = HTTPFailure(
                 status: .tooManyRequests, reason: "TooManyRequests",
                 message: "too many previews in progress (at most \(transport.background.limit) at once); retry later")
             transport.refused(.previewsBusy, busy.message)
@@ -79,7 +79,7 @@ final class WebhookHTTPHandler: ChannelInboundHandler {
                 handler.write(reply, for: head, context: context)
             case .failure:
                 // The pool has stopped: the server is shutting down.
-                handler.write(WebhookRoutes.Failure(
+                handler.write(HTTPFailure(
                     status: .serviceUnavailable, reason: "ServiceUnavailable", message: "shutting down").reply, for: head, context: context)
             }
         }
@@ -102,7 +102,7 @@ final class WebhookHTTPHandler: ChannelInboundHandler {
         body = nil
         requestDeadline = nil
         let seconds = Double(transport.requestTimeout.nanoseconds) / 1e9
-        let failure = WebhookRoutes.Failure(
+        let failure = HTTPFailure(
             status: .requestTimeout, reason: "Timeout",
             message: "request body incomplete \(seconds) s after its headers (\(receivedBytes) bytes received); closing the connection")
         transport.refused(.requestTimeout, failure.message)

@@ -3,45 +3,6 @@ import NIOCore
 import NIOHTTP1
 import SparkConform
 
-/// One HTTP request as the routes see it: whole, with its body already
-/// collected (or known to be over the limit) by `WebhookHTTPHandler`.
-struct WebhookRequest: Sendable {
-    enum Body {
-        case bytes(ByteBuffer)
-        /// Over the limit: `declared` is the Content-Length when the client sent one.
-        case tooLarge(declared: Int?)
-    }
-
-    let head: HTTPRequestHead
-    let body: Body
-}
-
-/// One HTTP reply: status, content type, body, and any further headers.
-struct WebhookReply: Sendable {
-    var status: HTTPResponseStatus
-    var contentType: String
-    var body: ByteBuffer
-    var headers: [(String, String)] = []
-    /// Book-keeping (audit line, metrics) run once the reply is on the wire,
-    /// so the apiserver does not wait for it.
-    var afterSending: (@Sendable () -> Void)?
-
-    static func json(_ status: HTTPResponseStatus, _ bytes: [UInt8]) -> WebhookReply {
-        WebhookReply(status: status, contentType: "application/json", body: ByteBuffer(bytes: bytes))
-    }
-
-    static func text(_ status: HTTPResponseStatus, _ text: String) -> WebhookReply {
-        WebhookReply(status: status, contentType: "text/plain; charset=utf-8", body: ByteBuffer(string: text))
-    }
-}
-
-/// What a route gives back: a reply at once, or work to run off the event loop
-/// (`BackgroundWork`) whose reply is written when it is done.
-enum WebhookAnswer: Sendable {
-    case reply(WebhookReply)
-    case background(@Sendable () -> WebhookReply)
-}
-
 /// HTTP in and out. Every decision is `Mutator`'s (through `Preview` for
 /// `/preview`); this layer frames bytes, measures, logs and counts. It runs
 /// on the connection's event loop: the decision takes microseconds and never
@@ -72,13 +33,13 @@ struct WebhookRoutes: Sendable {
 
     private func reply(to request: WebhookRequest, path: Substring) -> WebhookReply {
         guard let allowed = Self.allowedMethods.first(where: { $0.path == path })?.method else {
-            return Failure(
+            return HTTPFailure(
                 status: .notFound, reason: "NotFound",
                 message: "no such path \(path); served: \(Self.allowedMethods.map(\.path).joined(separator: ", "))"
             ).reply
         }
         guard request.head.method == allowed else {
-            var reply = Failure(
+            var reply = HTTPFailure(
                 status: .methodNotAllowed, reason: "MethodNotAllowed",
                 message: "\(request.head.method.rawValue) is not allowed on \(path); use \(allowed.rawValue)"
             ).reply
@@ -98,32 +59,15 @@ struct WebhookRoutes: Sendable {
         }
     }
 
-    /// An HTTP error, shaped as a Kubernetes `Status` so kubectl and the apiserver log it readably.
-    struct Failure: Error {
-        let status: HTTPResponseStatus
-        let reason: String
-        let message: String
-
-        var reply: WebhookReply {
-            let body: JSONValue = [
-                "apiVersion": "v1", "kind": "Status", "status": "Failure", "code": .int(Int(status.code)),
-                "reason": .string(reason), "message": .string(message),
-            ]
-            return .json(status, JSONWriter.bytes(body))
-        }
-
-        static func badRequest(_ message: String) -> Failure { Failure(status: .badRequest, reason: "BadRequest", message: message) }
-    }
-
     func mutate(_ request: WebhookRequest) -> WebhookReply {
         let start = ContinuousClock.now
         let review: AdmissionReview
-        do throws(Failure) {
+        do throws(HTTPFailure) {
             let body = try self.body(of: request, accepting: Self.jsonTypes)
             do {
                 review = try AdmissionReview.decode(body.readableBytesView)
             } catch {
-                throw Failure.badRequest(error.message)
+                throw HTTPFailure.badRequest(error.message)
             }
         } catch {
             let elapsed = ContinuousClock.now - start
@@ -153,7 +97,7 @@ struct WebhookRoutes: Sendable {
     }
 
     func preview(_ request: WebhookRequest, query: Substring) -> WebhookReply {
-        do throws(Failure) {
+        do throws(HTTPFailure) {
             let body = try self.body(of: request, accepting: Self.previewTypes)
             let parameters = try QueryParameters(query, accepting: ["output", "format", "namespace"])
             var options = Preview.Options()
@@ -164,7 +108,7 @@ struct WebhookRoutes: Sendable {
             do {
                 report = try Preview.run(String(decoding: body.readableBytesView, as: UTF8.self), options: options, policy: policies.policy)
             } catch {
-                throw Failure.badRequest(error.message)
+                throw HTTPFailure.badRequest(error.message)
             }
             let contentType: String
             switch options.resolvedFormat {
@@ -183,21 +127,21 @@ struct WebhookRoutes: Sendable {
     /// A query parameter that must be one of an enumeration's raw values.
     private static func choice<T: RawRepresentable & CaseIterable>(
         _ value: String?, name: String, _: T.Type
-    ) throws(Failure) -> T? where T.RawValue == String {
+    ) throws(HTTPFailure) -> T? where T.RawValue == String {
         guard let value else { return nil }
         guard let parsed = T(rawValue: value) else {
-            throw Failure.badRequest("\(name) '\(value)' is not one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw HTTPFailure.badRequest("\(name) '\(value)' is not one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return parsed
     }
 
-    private func body(of request: WebhookRequest, accepting types: Set<String>) throws(Failure) -> ByteBuffer {
+    private func body(of request: WebhookRequest, accepting types: Set<String>) throws(HTTPFailure) -> ByteBuffer {
         let contentType = request.head.headers.first(name: "content-type") ?? ""
         // The apiserver sends exactly `application/json`: settled without splitting,
         // trimming and case-folding (which cost about a microsecond per admission).
         let isPlainJSON = contentType == "application/json" && types.contains(contentType)
         guard isPlainJSON || types.contains(Self.mediaType(contentType)) else {
-            throw Failure(
+            throw HTTPFailure(
                 status: .unsupportedMediaType, reason: "UnsupportedMediaType",
                 message: "Content-Type must be \(types.sorted().joined(separator: " or ")), got \(contentType.isEmpty ? "none" : "'\(contentType)'")")
         }
@@ -205,7 +149,7 @@ struct WebhookRoutes: Sendable {
         case .bytes(let bytes):
             return bytes
         case .tooLarge(let declared):
-            throw Failure(
+            throw HTTPFailure(
                 status: .payloadTooLarge, reason: "RequestEntityTooLarge",
                 message: "\(declared.map { "\($0) bytes" } ?? "the body") exceeds the limit of \(maximumBodyBytes) bytes")
         }

@@ -13,6 +13,6 @@ import Testing
 
     @Test(arguments: ["namespace=%zz", "namespace=%4", "namespace=%", "namespace=%FF%FE"])
     func badEscapesAreRefused(query: String) {
-        #expect(throws: WebhookRoutes.Failure.self) { try QueryParameters(query[...], accepting: ["namespace"]) }
+        #expect(throws: HTTPFailure.self) { try QueryParameters(query[...], accepting: ["namespace"]) }
     }
 }

@@ -1,12 +1,5 @@
 import SparkConformJSON
 
-/// An AdmissionReview that could not be understood: the HTTP layer answers
-/// 400 with this message.
-public struct AdmissionDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let message: String
-    public var description: String { message }
-}
-
 /// Decoding of the AdmissionReview envelope and encoding of the response.
 public struct AdmissionReview: Sendable {
     /// Echoed in the response (`admission.k8s.io/v1`, or `v1beta1`).

@@ -39,8 +39,3 @@ public struct PodView: Sendable {
 
     public var volumes: [JSONValue] { json[path: ["spec", "volumes"]]?.arrayValue ?? [] }
 }
-
-public enum ContainerList: String, Sendable, CaseIterable {
-    case containers
-    case initContainers
-}

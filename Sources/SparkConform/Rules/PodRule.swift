@@ -1,14 +1,5 @@
 import SparkConformJSON
 
-/// What every rule sees: the pod as received and the policy in force for it.
-public struct RuleContext: Sendable {
-    public let original: PodView
-    public let role: SparkRole
-    public let policy: Policy
-
-    public var appID: String? { original.appID }
-}
-
 /// One best practice. A rule edits the draft pod (never the patch) and
 /// reports its outcome; it only adds what is missing and keeps user values.
 public protocol PodRule: Sendable {
