@@ -9,16 +9,8 @@ import Testing
 /// using it is reachable by the service DNS name with only the CA trusted.
 @Suite struct CertsGenerateTests {
     static func openssl(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), ["openssl"] + arguments)
+        return (result.status, result.stdout + result.stderr)
     }
 
     @Test func generatedFilesVerifyAndServeTheServiceName() async throws {

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// Runs a program to its end, feeding its standard input and draining its
+/// standard output and error at the same time: reading one pipe to its end
+/// before the other deadlocks once a program fills the other pipe's buffer.
+enum ChildProcess {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static func run(_ executable: URL, _ arguments: [String], stdin: [UInt8] = []) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let drained = DispatchGroup()
+        nonisolated(unsafe) var out = Data(), err = Data()
+        DispatchQueue.global().async(group: drained) { out = output.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: drained) { err = errors.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: drained) {
+            input.fileHandleForWriting.write(Data(stdin))
+            try? input.fileHandleForWriting.close()
+        }
+        drained.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+}
+
+
+@Suite struct ChildProcessTests {
+    /// 256 KiB on each pipe and on standard input: four times a pipe's buffer.
+    /// Reading one pipe to its end first would never return.
+    @Test func largeOutputOnBothPipesAndLargeInputDoNotDeadlock() throws {
+        let script = "cat >/dev/null; head -c 262144 /dev/zero; head -c 262144 /dev/zero >&2; exit 3"
+        let result = try ChildProcess.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script], stdin: Array(repeating: 65, count: 262_144))
+        #expect(result.status == 3)
+        #expect(result.stdout.utf8.count == 262_144)
+        #expect(result.stderr.utf8.count == 262_144)
+    }
+}
