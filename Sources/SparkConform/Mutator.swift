@@ -25,10 +25,11 @@ public enum Mutator {
             return decision
         }
         let namespace = request.namespace.isEmpty ? (PodView(object).namespace ?? "") : request.namespace
-        return decide(pod: object, namespace: namespace, policy: policy)
+        return decide(pod: object, namespace: namespace, policy: policy, requester: request.username)
     }
 
-    public static func decide(pod object: JSONValue, namespace: String, policy basePolicy: Policy) -> Decision {
+    /// `requester`: `userInfo.username` of the request, when there is one.
+    public static func decide(pod object: JSONValue, namespace: String, policy basePolicy: Policy, requester: String? = nil) -> Decision {
         let pod = PodView(object)
         var decision = Decision()
         decision.patched = object
@@ -64,16 +65,16 @@ public enum Mutator {
                 skippedByAnnotation = Set(names.compactMap(RuleID.init(rawValue:)))
             }
         }
-        return run(RuleTable.rules, pod: object, role: role, policy: policy, skipped: skippedByAnnotation, into: decision)
+        let context = RuleContext(original: pod, role: role, policy: policy, namespace: namespace, requester: requester)
+        return run(RuleTable.rules, pod: object, context: context, skipped: skippedByAnnotation, into: decision)
     }
 
     /// The rules on one pod; `rules` is the table except in tests of the invariant.
     static func run(
-        _ rules: [any PodRule], pod object: JSONValue, role: SparkRole, policy: Policy, skipped: Set<RuleID>,
-        into decision: Decision
+        _ rules: [any PodRule], pod object: JSONValue, context: RuleContext, skipped: Set<RuleID>, into decision: Decision
     ) -> Decision {
         var decision = decision
-        let context = RuleContext(original: PodView(object), role: role, policy: policy)
+        let policy = context.policy
         var draft = object
         decision.outcomes.reserveCapacity(rules.count)
         for rule in rules {
@@ -88,6 +89,9 @@ public enum Mutator {
         }
         decision.wouldPatch = PatchBuilder.operations(from: object, to: draft)
         decision.warnings += decision.conflicts.map { clip("spark-conform: " + $0.summary) }
+        for outcome in decision.outcomes {
+            if let warning = outcome.warning { decision.warnings.append(clip("spark-conform: \(outcome.rule.rawValue): \(warning)")) }
+        }
         // The one safety check: a pod the apiserver would refuse must not come
         // out of the webhook. Allow it unpatched and say why.
         if PatchedPodCheck.mayViolate(decision.wouldPatch),

@@ -11,7 +11,7 @@ import Testing
 /// invalid one is refused while the last good policy serves, and no request fails.
 @Suite struct PolicyReloadTests {
     @Test func reloadUnderTraffic() async throws {
-        let initial = "rules: {service-account: {name: first}}\n"
+        let initial = "rules: {service-account: {name: first, existsIn: [\"*\"]}}\n"
         try await TestServer.withServer(
             policy: try PolicyLoader.load(yaml: initial), policyText: initial,
             configure: { configuration, directory in
@@ -56,11 +56,11 @@ import Testing
                     try await traffic.waitForMore(than: 0)
 
                     // A valid change, written the way a ConfigMap update lands (atomic rename).
-                    try "rules: {service-account: {name: second}}\n".write(toFile: file, atomically: true, encoding: .utf8)
+                    try "rules: {service-account: {name: second, existsIn: [\"*\"]}}\n".write(toFile: file, atomically: true, encoding: .utf8)
                     #expect(try await waitFor("second"))
 
                     // An invalid change is refused; "second" keeps serving.
-                    try "rules: {service-account: {name: Not_Valid}}\n".write(toFile: file, atomically: true, encoding: .utf8)
+                    try "rules: {service-account: {name: Not_Valid, existsIn: [\"*\"]}}\n".write(toFile: file, atomically: true, encoding: .utf8)
                     var refused = false
                     for _ in 0..<100 where !refused {
                         let metrics = ObservabilityTests.samples(try await server.send(client, .GET, path: "/metrics").text)
@@ -72,7 +72,7 @@ import Testing
                     try await traffic.waitForMore(than: traffic.sent.load(ordering: .relaxed))
 
                     // And a later valid change still takes effect.
-                    try "rules: {service-account: {name: third}}\n".write(toFile: file, atomically: true, encoding: .utf8)
+                    try "rules: {service-account: {name: third, existsIn: [\"*\"]}}\n".write(toFile: file, atomically: true, encoding: .utf8)
                     #expect(try await waitFor("third"))
                     try await traffic.waitForMore(than: traffic.sent.load(ordering: .relaxed))
                     traffic.stop.store(true, ordering: .relaxed)

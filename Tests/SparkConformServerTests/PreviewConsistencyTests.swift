@@ -24,17 +24,19 @@ import Testing
             try await server.withClient(.http1) { client in
                 for name in Fixture.names {
                     let pod = try Fixture.pod(name)
-                    let mutate = try await server.send(client, body: JSONWriter.bytes(Reviews.review(pod)))
+                    // The review itself goes to preview too: its requester is a fact the rules use.
+                    let review = JSONWriter.bytes(Reviews.review(pod))
+                    let mutate = try await server.send(client, body: review)
                     let encoded = try #require(mutate.json?[path: ["response", "patch"]]?.stringValue)
                     let fromMutate = String(decoding: try #require(Data(base64Encoded: encoded).map(Array.init)), as: UTF8.self)
 
                     let preview = try await server.send(
-                        client, path: "/preview?output=patch&namespace=spark", body: JSONWriter.bytes(pod))
+                        client, path: "/preview?output=patch&namespace=spark", body: review)
                     #expect(preview.status == 200)
                     #expect(preview.headers["X-Spark-Conform-Would-Change"].first == "true")
                     #expect(preview.text == fromMutate + "\n")
 
-                    let cli = try Self.runCLI(["preview", "--output", "patch", "--namespace", "spark", "-"], stdin: JSONWriter.bytes(pod))
+                    let cli = try Self.runCLI(["preview", "--output", "patch", "--namespace", "spark", "-"], stdin: review)
                     #expect(cli.status == 0, "stderr: \(cli.stderr)")
                     #expect(cli.stdout == fromMutate + "\n")
 

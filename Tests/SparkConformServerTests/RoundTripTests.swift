@@ -22,7 +22,8 @@ import Testing
         #expect(json[path: ["response", "patchType"]] == "JSONPatch")
         let encoded = try #require(json[path: ["response", "patch"]]?.stringValue)
         let patch = try JSONParser.parse(try #require(Data(base64Encoded: encoded).map(Array.init)))
-        let expected = Mutator.decide(pod: pod, namespace: "spark", policy: Policy()).patch
+        // The same request the server got: its requester (the driver's account) is a fact the rules use.
+        let expected = Mutator.decide(pod: pod, namespace: "spark", policy: Policy(), requester: "system:serviceaccount:spark:spark").patch
         #expect(!expected.isEmpty)
         #expect(patch == PatchOperation.document(expected))
     }

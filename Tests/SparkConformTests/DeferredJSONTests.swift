@@ -99,6 +99,7 @@ import Testing
         let pod = try Fixture.pod(name)
         var irsa = Policy()
         irsa.serviceAccount.roleARN = "arn:aws:iam::111122223333:role/spark"
+        irsa.serviceAccount.existsIn = ["*"]  // so that every fixture ends on the role's account
         for policy in [Policy(), irsa] {
             let review: JSONValue = [
                 "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",

@@ -23,9 +23,8 @@ import Testing
         for mode in Policy.Mode.allCases {
             var policy = Policy()
             policy.mode = mode
-            let decision = Mutator.run(
-                [NodeLifecycleRule(), DuplicateVolumeRule()], pod: pod, role: .executor, policy: policy, skipped: [],
-                into: Decision())
+            let context = RuleContext(original: PodView(pod), role: .executor, policy: policy, namespace: "spark", requester: nil)
+            let decision = Mutator.run([NodeLifecycleRule(), DuplicateVolumeRule()], pod: pod, context: context, skipped: [], into: Decision())
             #expect(decision.outcome == .internalError)
             #expect(decision.patch.isEmpty && decision.wouldPatch.isEmpty)
             #expect(decision.warnings == ["spark-conform internal error: pod allowed unpatched (volume name spark-local-dir-1 is used twice)"])

@@ -75,11 +75,16 @@ public enum DefaultPolicy {
                 requests: {cpu: 10m, memory: 16Mi}
                 limits: {cpu: 100m, memory: 64Mi}
 
-          # IRSA: pods on the namespace default service account get this one.
+          # IRSA: pods on the namespace default service account get this one,
+          # where it is known to exist (the apiserver refuses a pod whose account
+          # does not): in the namespaces listed here ("*": every namespace), in a
+          # namespace whose override names an account, or when the request comes
+          # from that account itself (an executor created by a driver running as it).
           service-account:
             enabled: true
             roles: [driver, executor]
             name: spark
+            existsIn: []
             roleArn: null        # set to inject the IRSA env and token volume
             region: null
 

@@ -63,7 +63,11 @@ extension Policy {
         guard let override = namespaceOverrides[namespace] else { return self }
         var policy = self
         if let mode = override.mode { policy.mode = mode }
-        if let name = override.serviceAccount { policy.serviceAccount.name = name }
+        if let name = override.serviceAccount {
+            // Naming an account for a namespace states that it exists there.
+            policy.serviceAccount.name = name
+            policy.serviceAccount.existsIn.append(namespace)
+        }
         if let arn = override.roleARN { policy.serviceAccount.roleARN = arn.isEmpty ? nil : arn }
         if let region = override.region { policy.serviceAccount.region = region.isEmpty ? nil : region }
         for rule in RuleTable.rules {

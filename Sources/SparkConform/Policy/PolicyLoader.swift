@@ -67,7 +67,7 @@ public enum PolicyLoader {
         return list.map(\.value)
     }
 
-    private static func checkName(_ name: String, line: Int?, field: String) throws(PolicyError) {
+    static func checkName(_ name: String, line: Int?, field: String) throws(PolicyError) {
         guard name.utf8.count <= 63, LabelSyntax.isValidDNSSubdomain(name), !name.contains(".") else {
             throw PolicyError(line: line, field: field, message: "'\(name)' is not a valid namespace name")
         }

@@ -29,8 +29,8 @@ extension PodRule {
         RuleOutcome(rule: id, status: .satisfied, reason: reason, conflicts: conflicts)
     }
 
-    func skipped(_ reason: String) -> RuleOutcome {
-        RuleOutcome(rule: id, status: .skipped, reason: reason)
+    func skipped(_ reason: String, warning: String? = nil) -> RuleOutcome {
+        RuleOutcome(rule: id, status: .skipped, reason: reason, warning: warning)
     }
 
     /// The skip outcome when the policy limits this rule to other roles.

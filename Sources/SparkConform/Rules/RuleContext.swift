@@ -3,6 +3,19 @@ public struct RuleContext: Sendable {
     public let original: PodView
     public let role: SparkRole
     public let policy: Policy
+    public let namespace: String
+    /// Who asked (`request.userInfo.username`): an executor created by an
+    /// in-cluster driver is requested by the driver's own service account.
+    public let requester: String?
 
     public var appID: String? { original.appID }
+
+    /// The requester's service account when it lives in the pod's namespace:
+    /// an account known to exist there.
+    public var requestingServiceAccount: String? {
+        guard let requester else { return nil }
+        let parts = requester.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "system", parts[1] == "serviceaccount", parts[2] == namespace else { return nil }
+        return String(parts[3])
+    }
 }

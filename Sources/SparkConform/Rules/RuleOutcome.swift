@@ -13,11 +13,15 @@ public struct RuleOutcome: Sendable, Equatable {
     public var status: Status
     public var reason: String
     public var conflicts: [Conflict]
+    /// Something the user should see in kubectl's output (an admission warning)
+    /// besides conflicts: what the rule could not do and why, in a few words.
+    public var warning: String?
 
-    public init(rule: RuleID, status: Status, reason: String, conflicts: [Conflict] = []) {
+    public init(rule: RuleID, status: Status, reason: String, conflicts: [Conflict] = [], warning: String? = nil) {
         self.rule = rule
         self.status = status
         self.reason = reason
         self.conflicts = conflicts
+        self.warning = warning
     }
 }

@@ -23,6 +23,16 @@ public struct ServiceAccountRule: PodRule {
         let current = !named.isEmpty ? named : (!deprecated.isEmpty ? deprecated : "default")
         var effective = current
         if current == "default" {
+            // The apiserver refuses a pod whose account does not exist (403): set one
+            // only where it is known to exist, otherwise leave the pod as it came.
+            guard let evidence = existence(of: settings.name, settings: settings, context: context) else {
+                return skipped(
+                    "\(settings.name) is not known to exist in namespace \(context.namespace)"
+                        + (context.requester.map { " (requested by \($0))" } ?? "")
+                        + "; pod left on \(current) (state it in service-account.existsIn or namespaceOverrides)",
+                    warning: "\(settings.name) not known to exist in \(context.namespace); pod left on \(current)")
+            }
+            notes.append(evidence)
             pod[path: ["spec", "serviceAccountName"]] = .string(settings.name)
             if pod[path: ["spec", "serviceAccount"]] != nil {
                 pod[path: ["spec", "serviceAccount"]] = .string(settings.name)
@@ -44,6 +54,13 @@ public struct ServiceAccountRule: PodRule {
         return outcome(
             changes: changes + (changes.isEmpty ? [] : notes),
             satisfiedReason: notes.isEmpty ? "pod already runs as \(effective)" : notes.joined(separator: "; "))
+    }
+
+    /// Why the account is known to exist in the pod's namespace, or nil.
+    private func existence(of account: String, settings: Policy.ServiceAccount, context: RuleContext) -> String? {
+        if settings.statedToExist(in: context.namespace) { return "policy states \(account) exists in \(context.namespace)" }
+        if context.requestingServiceAccount == account { return "requested by \(account) itself" }
+        return nil
     }
 
     /// What the EKS pod-identity webhook would inject, under the same names,
