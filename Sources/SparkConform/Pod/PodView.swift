@@ -24,11 +24,44 @@ public struct PodView: Sendable {
 
     public var namespace: String? { json[path: ["metadata", "namespace"]]?.stringValue }
 
-    /// In cluster mode Spark makes the driver pod the owner of each executor;
-    /// in client mode there is no driver pod to co-locate with.
-    public var hasDriverPodOwner: Bool {
+    /// The pod that owns this one (an executor's driver in cluster mode; the
+    /// notebook's pod in client mode with `spark.kubernetes.driver.pod.name`).
+    public var ownerPodName: String? {
         let owners = json[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []
-        return owners.contains { $0["kind"]?.stringValue == "Pod" }
+        return owners.first { $0["kind"]?.stringValue == "Pod" }?["name"]?.stringValue
+    }
+
+    /// Whether the owner pod is a Spark driver, by Spark's naming of cluster-mode
+    /// drivers (what the executor carries; the webhook reads no API): the driver
+    /// is `<prefix>-driver` and its executors `<prefix>-exec-<id>`, both from the
+    /// application's resource name prefix; or, when a prefix was chosen for the
+    /// executors, the driver URL names the driver's service `<driver>-svc`.
+    /// A notebook's pod matches neither. A false "no" only costs the weaker
+    /// zone term; a false "yes" would leave the executor Pending forever.
+    public var ownerIsSparkDriver: Bool {
+        guard let owner = ownerPodName else { return false }
+        if let prefix = executorNamePrefix, owner == prefix + "-driver" { return true }
+        return driverServiceName.map { $0 == owner + "-svc" } ?? false
+    }
+
+    /// `<prefix>` of an executor named `<prefix>-exec-<id>`.
+    var executorNamePrefix: String? {
+        guard let name = json[path: ["metadata", "name"]]?.stringValue, let marker = name.ranges(of: "-exec-").last,
+            !name[marker.upperBound...].isEmpty, name[marker.upperBound...].allSatisfy(\.isNumber)
+        else { return nil }
+        return String(name[..<marker.lowerBound])
+    }
+
+    /// The first DNS label of the host in `SPARK_DRIVER_URL` (`spark://CoarseGrainedScheduler@<host>:<port>`).
+    var driverServiceName: String? {
+        for container in containers(.containers) {
+            let env = container["env"]?.arrayValue ?? []
+            guard let url = env.first(where: { $0["name"]?.stringValue == "SPARK_DRIVER_URL" })?["value"]?.stringValue,
+                let at = url.lastIndex(of: "@")
+            else { continue }
+            return url[url.index(after: at)...].split(whereSeparator: { $0 == "." || $0 == ":" }).first.map(String.init)
+        }
+        return nil
     }
 
     public var serviceAccountName: String? { json[path: ["spec", "serviceAccountName"]]?.stringValue }
