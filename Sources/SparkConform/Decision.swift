@@ -36,24 +36,31 @@ public struct Decision: Sendable {
 
     /// Keys without `/`, at most 63 characters: the apiserver prefixes them
     /// with the webhook's name and writes them into the cluster audit log.
+    /// Their values describe the pod as it leaves the webhook, not what this
+    /// call did, so that a reinvocation (which finds everything in place) sends
+    /// the same values: the apiserver refuses to overwrite an annotation a
+    /// first call set. (Whether a call mutated is in the apiserver's own
+    /// `mutation.webhook.admission.k8s.io` annotations.)
     public var auditAnnotations: [(key: String, value: String)] {
         guard reason == nil else { return [] }
         // One pass over the outcomes: this runs on every admission response.
         func add(_ item: String, to list: inout String, separator: String = ",") {
             list += list.isEmpty ? item : separator + item
         }
-        var applied = "", satisfied = "", skipped = "", conflicts = ""
+        var met = "", wouldApply = "", skipped = "", conflicts = ""
         for outcome in outcomes {
             switch outcome.status {
-            case .applied: add(outcome.rule.rawValue, to: &applied)
-            case .satisfied: add(outcome.rule.rawValue, to: &satisfied)
+            case .applied where mode == .audit: add(outcome.rule.rawValue, to: &wouldApply)
+            case .applied, .satisfied: add(outcome.rule.rawValue, to: &met)
             case .skipped: add(outcome.rule.rawValue, to: &skipped)
             }
-            for conflict in outcome.conflicts { add(conflict.summary, to: &conflicts, separator: "; ") }
+            for conflict in outcome.conflicts where conflict.resolution == .keptPodValue {
+                add(conflict.summary, to: &conflicts, separator: "; ")
+            }
         }
         var annotations: [(key: String, value: String)] = [(key: "mode", value: mode.rawValue)]
-        if !applied.isEmpty { annotations.append((key: "rules-applied", value: applied)) }
-        if !satisfied.isEmpty { annotations.append((key: "rules-satisfied", value: satisfied)) }
+        if !met.isEmpty { annotations.append((key: "rules-met", value: met)) }
+        if !wouldApply.isEmpty { annotations.append((key: "rules-would-apply", value: wouldApply)) }
         if !skipped.isEmpty { annotations.append((key: "rules-skipped", value: skipped)) }
         if !conflicts.isEmpty { annotations.append((key: "conflicts", value: conflicts)) }
         return annotations

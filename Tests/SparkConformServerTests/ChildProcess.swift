@@ -4,6 +4,8 @@ import Testing
 /// Runs a program to its end, feeding its standard input and draining its
 /// standard output and error at the same time: reading one pipe to its end
 /// before the other deadlocks once a program fills the other pipe's buffer.
+/// The waiting happens on dispatch threads, never on Swift concurrency's few
+/// cooperative threads, which tests running in parallel share.
 enum ChildProcess {
     struct Result {
         let status: Int32
@@ -11,7 +13,15 @@ enum ChildProcess {
         let stderr: String
     }
 
-    static func run(_ executable: URL, _ arguments: [String], stdin: [UInt8] = []) throws -> Result {
+    static func run(_ executable: URL, _ arguments: [String], stdin: [UInt8] = []) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Swift.Result { try runBlocking(executable, arguments, stdin: stdin) })
+            }
+        }
+    }
+
+    private static func runBlocking(_ executable: URL, _ arguments: [String], stdin: [UInt8]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -19,6 +29,8 @@ enum ChildProcess {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
         let drained = DispatchGroup()
         nonisolated(unsafe) var out = Data(), err = Data()
@@ -29,18 +41,17 @@ enum ChildProcess {
             try? input.fileHandleForWriting.close()
         }
         drained.wait()
-        process.waitUntilExit()
+        exited.wait()
         return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }
 }
 
-
 @Suite struct ChildProcessTests {
     /// 256 KiB on each pipe and on standard input: four times a pipe's buffer.
     /// Reading one pipe to its end first would never return.
-    @Test func largeOutputOnBothPipesAndLargeInputDoNotDeadlock() throws {
+    @Test func largeOutputOnBothPipesAndLargeInputDoNotDeadlock() async throws {
         let script = "cat >/dev/null; head -c 262144 /dev/zero; head -c 262144 /dev/zero >&2; exit 3"
-        let result = try ChildProcess.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script], stdin: Array(repeating: 65, count: 262_144))
+        let result = try await ChildProcess.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script], stdin: Array(repeating: 65, count: 262_144))
         #expect(result.status == 3)
         #expect(result.stdout.utf8.count == 262_144)
         #expect(result.stderr.utf8.count == 262_144)

@@ -20,7 +20,7 @@ import Glibc
         let directory: URL
         let errors: FileHandle
 
-        static func start(drainSeconds: Double) throws -> RunningServer {
+        static func start(drainSeconds: Double) async throws -> RunningServer {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shutdown-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let process = Process()
@@ -30,16 +30,8 @@ import Glibc
             process.standardError = errors
             try process.run()
             // The JSON log line that says where it listens.
-            var port: Int?
-            var logged = ""
-            while port == nil {
-                let data = errors.fileHandleForReading.availableData
-                guard !data.isEmpty else { break }
-                logged += String(decoding: data, as: UTF8.self)
-                if let range = logged.range(of: "listening on 127.0.0.1:") {
-                    port = Int(logged[range.upperBound...].prefix { $0.isNumber })
-                }
-            }
+            let logged = await Self.read(errors.fileHandleForReading, until: "listening on 127.0.0.1:")
+            let port = logged.range(of: "listening on 127.0.0.1:").flatMap { Int(logged[$0.upperBound...].prefix { $0.isNumber }) }
             let listening = try #require(port, "server log: \(logged)")
             let server = TestServer(
                 port: listening, directory: directory, caFile: directory.appendingPathComponent("certs/ca.crt").path,
@@ -49,16 +41,23 @@ import Glibc
 
         /// Reads the server's log until a line contains `text` (false at end of output).
         func waitForLog(_ text: String) async -> Bool {
-            let errors = errors
-            return await Task.detached {
-                var logged = ""
-                while !logged.contains(text) {
-                    let data = errors.availableData
-                    if data.isEmpty { return false }
-                    logged += String(decoding: data, as: UTF8.self)
+            await Self.read(errors, until: text).contains(text)
+        }
+
+        /// What the log said up to `text` (or its end). The blocking reads run on a
+        /// dispatch thread, never on the cooperative threads tests share.
+        static func read(_ log: FileHandle, until text: String) async -> String {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    var logged = ""
+                    while !logged.contains(text) {
+                        let data = log.availableData
+                        if data.isEmpty { break }
+                        logged += String(decoding: data, as: UTF8.self)
+                    }
+                    continuation.resume(returning: logged)
                 }
-                return true
-            }.value
+            }
         }
 
         func waitForExit() async throws {
@@ -67,7 +66,7 @@ import Glibc
     }
 
     @Test func requestInFlightAtSIGTERMCompletes() async throws {
-        let running = try RunningServer.start(drainSeconds: 0.5)
+        let running = try await RunningServer.start(drainSeconds: 0.5)
         let (process, server, directory) = (running.process, running.server, running.directory)
         defer { try? FileManager.default.removeItem(at: directory) }
 
@@ -129,7 +128,7 @@ import Glibc
     }
 
     @Test func connectionStillHeldAfterTheDrainIsAnswered() async throws {
-        let running = try RunningServer.start(drainSeconds: 0.3)
+        let running = try await RunningServer.start(drainSeconds: 0.3)
         defer { try? FileManager.default.removeItem(at: running.directory) }
         let body = JSONWriter.bytes(Reviews.review(try Fixture.pod("spark-3.5.3-driver-basic"), uid: "late"))
         try await running.server.withClient(.http1) { client in

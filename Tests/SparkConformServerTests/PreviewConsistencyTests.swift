@@ -14,8 +14,8 @@ import Testing
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("spark-conform")
     }
 
-    static func runCLI(_ arguments: [String], stdin: [UInt8]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        let result = try ChildProcess.run(cli, arguments, stdin: stdin ?? [])
+    static func runCLI(_ arguments: [String], stdin: [UInt8]? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let result = try await ChildProcess.run(cli, arguments, stdin: stdin ?? [])
         return (result.status, result.stdout, result.stderr)
     }
 
@@ -36,14 +36,14 @@ import Testing
                     #expect(preview.headers["X-Spark-Conform-Would-Change"].first == "true")
                     #expect(preview.text == fromMutate + "\n")
 
-                    let cli = try Self.runCLI(["preview", "--output", "patch", "--namespace", "spark", "-"], stdin: review)
+                    let cli = try await Self.runCLI(["preview", "--output", "patch", "--namespace", "spark", "-"], stdin: review)
                     #expect(cli.status == 0, "stderr: \(cli.stderr)")
                     #expect(cli.stdout == fromMutate + "\n")
 
                     // The same for the human-readable forms.
                     for output in ["explain", "diff", "pod"] {
                         let http = try await server.send(client, path: "/preview?output=\(output)&namespace=spark", contentType: "application/yaml", body: Array(YAMLWriter.string(pod).utf8))
-                        let local = try Self.runCLI(["preview", "--output", output, "--namespace", "spark"], stdin: Array(YAMLWriter.string(pod).utf8))
+                        let local = try await Self.runCLI(["preview", "--output", output, "--namespace", "spark"], stdin: Array(YAMLWriter.string(pod).utf8))
                         #expect(http.text == local.stdout)
                     }
                 }
@@ -51,17 +51,17 @@ import Testing
         }
     }
 
-    @Test func cliExitCodes() throws {
+    @Test func cliExitCodes() async throws {
         let pod = JSONWriter.bytes(try Fixture.pod("spark-3.5.3-driver-basic"))
-        #expect(try Self.runCLI(["preview", "-"], stdin: pod).status == 0)
-        #expect(try Self.runCLI(["preview", "--fail-on-change", "-"], stdin: pod).status == 3)
-        let unreadable = try Self.runCLI(["preview", "-"], stdin: Array("kind: Service".utf8))
+        #expect(try await Self.runCLI(["preview", "-"], stdin: pod).status == 0)
+        #expect(try await Self.runCLI(["preview", "--fail-on-change", "-"], stdin: pod).status == 3)
+        let unreadable = try await Self.runCLI(["preview", "-"], stdin: Array("kind: Service".utf8))
         #expect(unreadable.status == 1)
         #expect(unreadable.stderr == "spark-conform preview: -: document 1: a Service, not a Pod, List or AdmissionReview\n")
-        let missing = try Self.runCLI(["preview", "/nonexistent/pod.yaml"])
+        let missing = try await Self.runCLI(["preview", "/nonexistent/pod.yaml"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("cannot read /nonexistent/pod.yaml"))
-        #expect(try Self.runCLI(["preview", "--output", "sideways", "-"], stdin: pod).status == 64)
+        #expect(try await Self.runCLI(["preview", "--output", "sideways", "-"], stdin: pod).status == 64)
     }
 
     @Test func previewErrorsOverHTTP() async throws {
@@ -79,8 +79,8 @@ import Testing
         }
     }
 
-    @Test func policyCommands() throws {
-        let printed = try Self.runCLI(["policy", "default"])
+    @Test func policyCommands() async throws {
+        let printed = try await Self.runCLI(["policy", "default"])
         #expect(printed.status == 0)
         #expect(printed.stdout == DefaultPolicy.yaml)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString)")
@@ -88,12 +88,12 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let good = directory.appendingPathComponent("good.yaml").path
         try "mode: audit\n".write(toFile: good, atomically: true, encoding: .utf8)
-        let checked = try Self.runCLI(["policy", "check", good])
+        let checked = try await Self.runCLI(["policy", "check", good])
         #expect(checked.status == 0)
         #expect(checked.stdout.contains("valid (mode audit, preset eksctl)"))
         let bad = directory.appendingPathComponent("bad.yaml").path
         try "rules:\n  local-dirs:\n    uid: root\n".write(toFile: bad, atomically: true, encoding: .utf8)
-        let refused = try Self.runCLI(["policy", "check", bad])
+        let refused = try await Self.runCLI(["policy", "check", bad])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("line 3, rules.local-dirs.uid: must be an integer, not a string"))
     }

@@ -74,11 +74,11 @@ import Testing
         let report = try run(input, .explain, format: .json, policy: policy)
         let json = try JSONParser.parse(report.text)
         #expect(json["patch"] == [])
-        #expect(json["wouldPatch"]?.arrayValue?.count == 6)
+        #expect(json["wouldPatch"]?.arrayValue?.count == 7)
         #expect(json["outcome"] == "audit")
         #expect(report.wouldChange)
         #expect(try run(input, .patch, policy: policy).text == "[]\n")
-        #expect(try run(input, policy: policy).text.contains("mode audit: would apply 6 patch operations, applies none"))
+        #expect(try run(input, policy: policy).text.contains("mode audit: would apply 7 patch operations, applies none"))
     }
 
     @Test func namespaceComesFromFlagThenInputThenDefault() throws {

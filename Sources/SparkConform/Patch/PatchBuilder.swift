@@ -34,6 +34,13 @@ public enum PatchBuilder {
                 }
             }
         case (.array(let before), .array(let after)):
+            // Elements put in front (an init container that must run first): one add each,
+            // at its index, instead of replacing every element that moved.
+            let inserted = after.count - before.count
+            if inserted > 0, !before.isEmpty, before[0] != after[0], after[inserted...].elementsEqual(before) {
+                for index in 0..<inserted { operations.append(.add(path.appending(String(index)), after[index])) }
+                return
+            }
             let common = min(before.count, after.count)
             for index in 0..<common where before[index] != after[index] {
                 diff(before[index], after[index], at: path.appending(String(index)), into: &operations)

@@ -192,6 +192,7 @@ public enum Preview {
         if let reason = decision.reason { object["reason"] = .string(reason) }
         object["rules"] = decision.rulesJSON
         object["warnings"] = .array(decision.warnings.map(JSONValue.string))
+        object["auditAnnotations"] = .object(JSONObject(decision.auditAnnotations.map { ($0.key, JSONValue.string($0.value)) }))
         object["patch"] = PatchOperation.document(decision.patch)
         if decision.mode == .audit { object["wouldPatch"] = PatchOperation.document(decision.wouldPatch) }
         return .object(object)
@@ -219,6 +220,10 @@ public enum Preview {
             }
         }
         for warning in decision.warnings { lines.append("  warning: \(warning)") }
+        let annotations = decision.auditAnnotations
+        if !annotations.isEmpty {
+            lines.append("  audit annotations: " + annotations.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

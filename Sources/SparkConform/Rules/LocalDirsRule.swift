@@ -9,6 +9,15 @@ public struct LocalDirsRule: PodRule {
     public var policySection: WritableKeyPath<Policy, Policy.LocalDirs> { \.localDirs }
     public func isEnabled(in policy: Policy) -> Bool { policy.localDirs.enabled }
     public static let initContainerName = "volume-permissions"
+    /// Ours when a different container already holds `initContainerName`.
+    public static let fallbackInitContainerName = "spark-conform-volume-permissions"
+    /// An empty volume mounted where the API token would go: the apiserver's
+    /// ServiceAccount plugin skips a container that already mounts that path
+    /// (plugin/pkg/admission/serviceaccount, mountServiceAccountToken), so a root
+    /// container that only runs chown carries no token, and adding it no longer
+    /// makes the plugin change the pod and call the webhook a second time.
+    public static let noTokenVolume = "spark-conform-no-api-token"
+    static let apiTokenPath = "/var/run/secrets/kubernetes.io/serviceaccount"
     static let volumePrefix = "spark-local-dir-"
 
     public init() {}
@@ -20,6 +29,7 @@ public struct LocalDirsRule: PodRule {
         var changes: [String] = []
         var notes: [String] = []
         var hostPathVolumes: [String] = []
+        var warning: String?
         for (index, volume) in volumes.enumerated() {
             guard let name = volume["name"]?.stringValue, let number = Self.localDirNumber(name) else { continue }
             if volume["hostPath"] != nil {
@@ -51,16 +61,28 @@ public struct LocalDirsRule: PodRule {
 
         if !hostPathVolumes.isEmpty {
             switch addPermissionsInitContainer(for: hostPathVolumes, role: context.role, settings: settings, to: &pod) {
-            case .added(let paths): changes.append("init container \(Self.initContainerName) chowns \(paths.joined(separator: ", "))")
-            case .present: notes.append("init container \(Self.initContainerName) already present")
+            case .added(let name, let paths, nil):
+                changes.append("init container \(name) chowns \(paths.joined(separator: ", "))")
+            case .added(let name, let paths, let collision?):
+                changes.append(
+                    "init container \(Self.initContainerName) is not ours (\(collision)): added \(name) before it, chowning \(paths.joined(separator: ", "))")
+                warning = "init container \(Self.initContainerName) is not ours; added \(name) to run first"
+            case .present(let name): notes.append("init container \(name) already present")
             case .noMounts: notes.append("no container mounts the local dirs")
+            case .namesTaken:
+                notes.append("init containers \(Self.initContainerName) and \(Self.fallbackInitContainerName) exist and are not ours: local dirs not chowned")
+                warning = "init container names taken by others; local dirs not chowned"
             }
         }
         if changes.isEmpty {
             if hostPathVolumes.isEmpty && notes.isEmpty { return skipped("pod has no \(Self.volumePrefix)N volumes") }
-            return satisfied(notes.joined(separator: "; "))
+            var outcome = satisfied(notes.joined(separator: "; "))
+            outcome.warning = warning
+            return outcome
         }
-        return applied((changes + notes).joined(separator: "; "))
+        var outcome = applied((changes + notes).joined(separator: "; "))
+        outcome.warning = warning
+        return outcome
     }
 
     static func localDirNumber(_ name: String) -> Int? {
@@ -70,31 +92,66 @@ public struct LocalDirsRule: PodRule {
         return number
     }
 
-    private enum InitContainerResult { case added([String]), present, noMounts }
+    private enum InitContainerResult {
+        /// `collision`: what the container holding our usual name runs instead.
+        case added(name: String, paths: [String], collision: String?)
+        case present(String)
+        case noMounts
+        case namesTaken
+    }
+
+    /// Ours by what it does, not only by name: one of our names and `chown -R uid:gid` first.
+    /// A template's own `volume-permissions` (a chmod as the pod's user, say) is not.
+    static func isOurs(_ container: JSONValue, settings: Policy.LocalDirs) -> Bool {
+        guard let name = container["name"]?.stringValue, name == initContainerName || name == fallbackInitContainerName,
+            let command = container["command"]?.arrayValue, command.count > 3
+        else { return false }
+        return command[0] == "chown" && command[1] == "-R" && command[2].stringValue == "\(settings.uid):\(settings.gid)"
+    }
 
     private func addPermissionsInitContainer(
         for volumeNames: [String], role: SparkRole, settings: Policy.LocalDirs, to pod: inout JSONValue
     ) -> InitContainerResult {
         let initContainers = pod[path: ["spec", "initContainers"]]?.arrayValue ?? []
-        if initContainers.contains(where: { $0["name"]?.stringValue == Self.initContainerName }) { return .present }
+        if let ours = initContainers.first(where: { Self.isOurs($0, settings: settings) }) {
+            return .present(ours["name"]?.stringValue ?? Self.initContainerName)
+        }
+        let taken = initContainers.compactMap { $0["name"]?.stringValue }
+        let name: String
+        var collision: String?
+        if !taken.contains(Self.initContainerName) {
+            name = Self.initContainerName
+        } else if !taken.contains(Self.fallbackInitContainerName) {
+            name = Self.fallbackInitContainerName
+            let theirs = initContainers.first { $0["name"]?.stringValue == Self.initContainerName }
+            let command = (theirs?["command"]?.arrayValue ?? []).prefix(3).compactMap(\.stringValue)
+            collision = command.isEmpty ? "its command differs" : "it runs \(command.joined(separator: " "))"
+        } else {
+            return .namesTaken
+        }
         let containers = pod[path: ["spec", "containers"]]?.arrayValue ?? []
         // Spark's own container first (a template may list a sidecar before it).
         let ordered = containers.filter { $0["name"]?.stringValue == role.containerName }
             + containers.filter { $0["name"]?.stringValue != role.containerName }
         var mounts: [JSONValue] = []
         var paths: [String] = []
-        for name in volumeNames {
+        for volume in volumeNames {
             let mountPath = ordered.lazy.compactMap { container in
-                container["volumeMounts"]?.arrayValue?.first { $0["name"]?.stringValue == name }?["mountPath"]?.stringValue
+                container["volumeMounts"]?.arrayValue?.first { $0["name"]?.stringValue == volume }?["mountPath"]?.stringValue
             }.first
             guard let mountPath, !paths.contains(mountPath) else { continue }
-            mounts.append(["name": .string(name), "mountPath": .string(mountPath)])
+            mounts.append(["name": .string(volume), "mountPath": .string(mountPath)])
             paths.append(mountPath)
         }
         guard !paths.isEmpty else { return .noMounts }
+        mounts.append(["name": .string(Self.noTokenVolume), "mountPath": .string(Self.apiTokenPath), "readOnly": true])
+        let volumes = pod[path: ["spec", "volumes"]]?.arrayValue ?? []
+        if !volumes.contains(where: { $0["name"]?.stringValue == Self.noTokenVolume }) {
+            pod[path: ["spec", "volumes"]] = .array(volumes + [["name": .string(Self.noTokenVolume), "emptyDir": [:]]])
+        }
         let owner = "\(settings.uid):\(settings.gid)"
         let container: JSONValue = [
-            "name": .string(Self.initContainerName),
+            "name": .string(name),
             "image": .string(settings.initContainer.image),
             "imagePullPolicy": "IfNotPresent",
             "command": .array((["chown", "-R", owner] + paths).map(JSONValue.string)),
@@ -111,8 +168,9 @@ public struct LocalDirsRule: PodRule {
             ],
             "volumeMounts": .array(mounts),
         ]
-        pod[path: ["spec", "initContainers"]] = .array(initContainers + [container])
-        return .added(paths)
+        // First, so every other init container finds the local dirs writable.
+        pod[path: ["spec", "initContainers"]] = .array([container] + initContainers)
+        return .added(name: name, paths: paths, collision: collision)
     }
 }
 
