@@ -66,7 +66,7 @@ public struct LocalDirsRule: PodRule {
             case .added(let name, let paths, let collision?):
                 changes.append(
                     "init container \(Self.initContainerName) is not ours (\(collision)): added \(name) before it, chowning \(paths.joined(separator: ", "))")
-                warning = "init container \(Self.initContainerName) is not ours; added \(name) to run first"
+                warning = "\(Self.initContainerName) is not ours; added \(name) first"
             case .present(let name): notes.append("init container \(name) already present")
             case .noMounts: notes.append("no container mounts the local dirs")
             case .namesTaken:
