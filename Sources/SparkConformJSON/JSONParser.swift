@@ -73,6 +73,23 @@ public struct JSONParser {
         }
     }
 
+    /// The first element of the array in `bytes` that `matches`, building the
+    /// elements one by one and stopping there: a deferred `env` list is read for
+    /// one variable without building the rest.
+    static func firstElement(ofArray bytes: [UInt8], where matches: (JSONValue) -> Bool) -> JSONValue? {
+        try? withParser(bytes) { (parser: inout JSONParser) throws(JSONParseError) -> JSONValue? in
+            parser.skipWhitespace()
+            guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "[") else { return nil }
+            if parser.openContainer(closedBy: UInt8(ascii: "]")) { return nil }
+            repeat {
+                parser.skipWhitespace()
+                let element = try parser.parseValue(depth: 1)
+                if matches(element) { return element }
+            } while try !parser.containerEnds(closedBy: UInt8(ascii: "]"), in: "array")
+            return nil
+        } ?? nil
+    }
+
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8))
     }

@@ -53,6 +53,16 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// The first element of an array that `matches`; a deferred array is built
+    /// only up to that element.
+    public func firstElement(where matches: (JSONValue) -> Bool) -> JSONValue? {
+        switch self {
+        case .array(let elements): elements.first(where: matches)
+        case .deferred(let deferred) where deferred.isArray: JSONParser.firstElement(ofArray: deferred.source, where: matches)
+        default: nil
+        }
+    }
+
     @inlinable
     public var stringValue: String? {
         if case .string(let string) = self { return string }

@@ -162,4 +162,21 @@ extension Result {
         #expect(escapedPath.contains(#"/spec/nodeSelector/example.com~1spot~0"pool""#))
         #expect(PatchOperation.documentBytes([]) == Array("[]".utf8))
     }
+
+    /// Reading one variable of a deferred env list finds what the built list finds, for every variable of every fixture.
+    @Test(arguments: Fixture.names)
+    func firstElementOfADeferredListIsTheBuiltListsFirst(name: String) throws {
+        let bytes = JSONWriter.bytes(try Fixture.pod(name))
+        let deferred = try JSONParser.parse(bytes, deferring: AdmissionReview.deferredPodFields)
+        let built = try JSONParser.parse(bytes)
+        let env = try #require(deferred[path: ["spec", "containers"]]?.arrayValue?.first?["env"])
+        guard case .deferred = env else { Issue.record("env was not deferred"); return }
+        let names = (built[path: ["spec", "containers"]]?.arrayValue?.first?["env"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+        #expect(!names.isEmpty)
+        for variable in names + ["NOT_THERE"] {
+            let builtList = built[path: ["spec", "containers"]]?.arrayValue?.first?["env"]
+            #expect(env.firstElement { $0["name"]?.stringValue == variable } == builtList?.firstElement { $0["name"]?.stringValue == variable })
+        }
+        #expect(JSONValue.string("x").firstElement { _ in true } == nil)
+    }
 }

@@ -44,22 +44,29 @@ public struct PodView: Sendable {
         return driverServiceName.map { $0 == owner + "-svc" } ?? false
     }
 
-    /// `<prefix>` of an executor named `<prefix>-exec-<id>`.
+    /// `<prefix>` of an executor named `<prefix>-exec-<id>`. On UTF-8 bytes:
+    /// character-level string searches cost tens of thousands of instructions here.
     var executorNamePrefix: String? {
-        guard let name = json[path: ["metadata", "name"]]?.stringValue, let marker = name.ranges(of: "-exec-").last,
-            !name[marker.upperBound...].isEmpty, name[marker.upperBound...].allSatisfy(\.isNumber)
-        else { return nil }
-        return String(name[..<marker.lowerBound])
+        guard let name = json[path: ["metadata", "name"]]?.stringValue else { return nil }
+        let bytes = Array(name.utf8)
+        var end = bytes.count
+        while end > 0, bytes[end - 1] >= UInt8(ascii: "0"), bytes[end - 1] <= UInt8(ascii: "9") { end -= 1 }
+        let marker = Array("-exec-".utf8)
+        guard end < bytes.count, end >= marker.count, Array(bytes[(end - marker.count)..<end]) == marker else { return nil }
+        return String(decoding: bytes[..<(end - marker.count)], as: UTF8.self)
     }
 
     /// The first DNS label of the host in `SPARK_DRIVER_URL` (`spark://CoarseGrainedScheduler@<host>:<port>`).
     var driverServiceName: String? {
         for container in containers(.containers) {
-            let env = container["env"]?.arrayValue ?? []
-            guard let url = env.first(where: { $0["name"]?.stringValue == "SPARK_DRIVER_URL" })?["value"]?.stringValue,
-                let at = url.lastIndex(of: "@")
-            else { continue }
-            return url[url.index(after: at)...].split(whereSeparator: { $0 == "." || $0 == ":" }).first.map(String.init)
+            // env is deferred on the admission path: built only up to the variable.
+            let variable = container["env"]?.firstElement { $0["name"]?.stringValue == "SPARK_DRIVER_URL" }
+            guard let url = variable?["value"]?.stringValue else { continue }
+            let bytes = Array(url.utf8)
+            guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { continue }
+            let host = bytes[(at + 1)...]
+            let end = host.firstIndex { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") } ?? host.endIndex
+            return String(decoding: host[..<end], as: UTF8.self)
         }
         return nil
     }
