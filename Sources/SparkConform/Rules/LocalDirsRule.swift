@@ -159,12 +159,15 @@ public struct LocalDirsRule: PodRule {
                 "requests": ["cpu": .string(settings.initContainer.cpuRequest), "memory": .string(settings.initContainer.memoryRequest)],
                 "limits": ["cpu": .string(settings.initContainer.cpuLimit), "memory": .string(settings.initContainer.memoryLimit)],
             ],
-            // Root, but only with what chown -R needs: CHOWN to change owners,
-            // DAC_READ_SEARCH to descend into directories Spark made private.
+            // Root, but only with what chown -R needs, and only capabilities Pod
+            // Security's baseline level allows: CHOWN to change owners, DAC_OVERRIDE
+            // to descend into directories another user made private (DAC_READ_SEARCH
+            // would do too, but baseline refuses it). Tests/independent/check_capabilities.py
+            // runs the real chown with exactly this set, and with less.
             "securityContext": [
                 "runAsUser": 0, "runAsNonRoot": false, "allowPrivilegeEscalation": false,
                 "readOnlyRootFilesystem": true, "privileged": false,
-                "capabilities": ["drop": ["ALL"], "add": ["CHOWN", "DAC_READ_SEARCH"]],
+                "capabilities": ["drop": ["ALL"], "add": ["CHOWN", "DAC_OVERRIDE"]],
             ],
             "volumeMounts": .array(mounts),
         ]
