@@ -29,6 +29,8 @@ public struct Decision: Sendable {
     public var role: SparkRole?
     public var appID: String?
     public var podName = ""
+    /// The Pod Security level the pod is judged at, and how the webhook knows it (when the rules ran).
+    public var podSecurity: PodSecurity?
     /// The patch that enforce mode would send; equal to `patch` in enforce mode.
     public var wouldPatch: [PatchOperation] = []
 

@@ -6,7 +6,9 @@ public enum Mutator {
     /// Admission warnings must stay short; the apiserver truncates long ones.
     public static let maximumWarningLength = 119
 
-    public static func decide(_ request: AdmissionRequest, policy: Policy) -> Decision {
+    /// `podSecurityLabel`: the namespace's `enforce` level, when the webhook entry
+    /// the apiserver matched says it (the chart has one entry per level).
+    public static func decide(_ request: AdmissionRequest, policy: Policy, podSecurityLabel: PodSecurityLevel? = nil) -> Decision {
         var decision = Decision()
         decision.mode = policy.mode
         decision.patched = request.object ?? .null
@@ -25,11 +27,14 @@ public enum Mutator {
             return decision
         }
         let namespace = request.namespace.isEmpty ? (PodView(object).namespace ?? "") : request.namespace
-        return decide(pod: object, namespace: namespace, policy: policy, requester: request.username)
+        return decide(pod: object, namespace: namespace, policy: policy, requester: request.username, podSecurityLabel: podSecurityLabel)
     }
 
     /// `requester`: `userInfo.username` of the request, when there is one.
-    public static func decide(pod object: JSONValue, namespace: String, policy basePolicy: Policy, requester: String? = nil) -> Decision {
+    public static func decide(
+        pod object: JSONValue, namespace: String, policy basePolicy: Policy, requester: String? = nil,
+        podSecurityLabel: PodSecurityLevel? = nil
+    ) -> Decision {
         let pod = PodView(object)
         var decision = Decision()
         decision.patched = object
@@ -65,7 +70,10 @@ public enum Mutator {
                 skippedByAnnotation = Set(names.compactMap(RuleID.init(rawValue:)))
             }
         }
-        let context = RuleContext(original: pod, role: role, policy: policy, namespace: namespace, requester: requester)
+        let podSecurity = policy.podSecurity(forNamespace: namespace, label: podSecurityLabel)
+        decision.podSecurity = podSecurity
+        let context = RuleContext(
+            original: pod, role: role, policy: policy, namespace: namespace, requester: requester, podSecurity: podSecurity)
         return run(RuleTable.rules, pod: object, context: context, skipped: skippedByAnnotation, into: decision)
     }
 

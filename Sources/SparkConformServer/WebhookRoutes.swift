@@ -47,7 +47,7 @@ struct WebhookRoutes: Sendable {
             return reply
         }
         switch path {
-        case "/mutate": return mutate(request)
+        case "/mutate": return mutate(request, query: Self.split(request.head.uri).query)
         case "/metrics":
             return WebhookReply(
                 status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: ByteBuffer(bytes: metrics.exposition()))
@@ -59,10 +59,17 @@ struct WebhookRoutes: Sendable {
         }
     }
 
-    func mutate(_ request: WebhookRequest) -> WebhookReply {
+    /// `?podSecurity=<level>`: the webhook entry the apiserver matched says the
+    /// namespace's Pod Security level (the chart has one entry per level).
+    func mutate(_ request: WebhookRequest, query: Substring = "") -> WebhookReply {
         let start = ContinuousClock.now
         let review: AdmissionReview
+        var podSecurityLabel: PodSecurityLevel?
         do throws(HTTPFailure) {
+            if !query.isEmpty {
+                let parameters = try QueryParameters(query, accepting: ["podSecurity"])
+                podSecurityLabel = try Self.choice(parameters["podSecurity"], name: "podSecurity", PodSecurityLevel.self)
+            }
             let body = try self.body(of: request, accepting: Self.jsonTypes)
             do {
                 review = try AdmissionReview.decode(body.readableBytesView)
@@ -79,7 +86,7 @@ struct WebhookRoutes: Sendable {
             return error.reply
         }
 
-        let decision = Mutator.decide(review.request, policy: policies.policy)
+        let decision = Mutator.decide(review.request, policy: policies.policy, podSecurityLabel: podSecurityLabel)
         if decision.outcome == .internalError {
             logger.error("internal error: pod allowed unpatched", metadata: [
                 "uid": "\(review.request.uid)", "warnings": "\(decision.warnings)",
@@ -99,11 +106,12 @@ struct WebhookRoutes: Sendable {
     func preview(_ request: WebhookRequest, query: Substring) -> WebhookReply {
         do throws(HTTPFailure) {
             let body = try self.body(of: request, accepting: Self.previewTypes)
-            let parameters = try QueryParameters(query, accepting: ["output", "format", "namespace"])
+            let parameters = try QueryParameters(query, accepting: ["output", "format", "namespace", "podSecurity"])
             var options = Preview.Options()
             if let output = try Self.choice(parameters["output"], name: "output", Preview.Output.self) { options.output = output }
             options.format = try Self.choice(parameters["format"], name: "format", Preview.Format.self)
             options.namespace = parameters["namespace"]
+            options.podSecurity = try Self.choice(parameters["podSecurity"], name: "podSecurity", PodSecurityLevel.self)
             let report: Preview.Report
             do {
                 report = try Preview.run(String(decoding: body.readableBytesView, as: UTF8.self), options: options, policy: policies.policy)

@@ -17,6 +17,9 @@ struct PreviewCommand: ParsableCommand {
     @Option(help: "Namespace to evaluate in (default: from the input, else 'default').")
     var namespace: String?
 
+    @Option(help: "The namespace's pod-security.kubernetes.io/enforce level: privileged | baseline | restricted (default: the policy's for the namespace).")
+    var podSecurity: PodSecurityLevel?
+
     @Option(help: "Policy YAML file (default: the embedded policy).")
     var policy: String?
 
@@ -48,7 +51,7 @@ struct PreviewCommand: ParsableCommand {
         }
         let report: Preview.Report
         do {
-            report = try Preview.run(input, options: Preview.Options(output: output, format: format, namespace: namespace), policy: loaded)
+            report = try Preview.run(input, options: Preview.Options(output: output, format: format, namespace: namespace, podSecurity: podSecurity), policy: loaded)
         } catch {
             throw Self.fail("\(file ?? "stdin"): \(error.message)")
         }
@@ -64,3 +67,4 @@ struct PreviewCommand: ParsableCommand {
 
 extension Preview.Output: ExpressibleByArgument {}
 extension Preview.Format: ExpressibleByArgument {}
+extension PodSecurityLevel: ExpressibleByArgument {}

@@ -4,7 +4,8 @@ import SparkConform
 /// One folder of `fixtures/cases/`: an input pod (or AdmissionReview), the
 /// policy it runs under, the namespace, and what the webhook must answer.
 ///
-///     case.yaml     namespace (required), about (what the case shows), replaces (the test it came from)
+///     case.yaml     namespace (required), podSecurity (the namespace's enforce label, when it has one),
+///                   about (what the case shows), replaces (the test it came from)
 ///     input.json    a Pod, a List or an AdmissionReview (or input.yaml)
 ///     policy.yaml   optional; the embedded default when absent
 ///     patch.json    expected: the JSON Patch /mutate sends, one operation per line
@@ -18,6 +19,8 @@ public struct GoldenCase: Sendable, CustomStringConvertible {
     public let name: String
     public let folder: URL
     public let namespace: String
+    /// The namespace's `pod-security.kubernetes.io/enforce` label, as the chart's webhook entry tells it.
+    public let podSecurity: PodSecurityLevel?
     public let input: String
     public let policy: Policy
 
@@ -39,11 +42,17 @@ public struct GoldenCase: Sendable, CustomStringConvertible {
         guard let namespace = about["namespace"]?.stringValue, !namespace.isEmpty else {
             throw Failure(description: "\(name)/case.yaml: namespace is required")
         }
-        let known: Set<String> = ["namespace", "about", "replaces"]
+        let known: Set<String> = ["namespace", "podSecurity", "about", "replaces"]
         if let unknown = about.objectValue?.keys.first(where: { !known.contains($0) }) {
             throw Failure(description: "\(name)/case.yaml: unknown field \(unknown) (known: \(known.sorted().joined(separator: ", ")))")
         }
         self.namespace = namespace
+        if let level = about["podSecurity"]?.stringValue {
+            guard let parsed = PodSecurityLevel(rawValue: level) else { throw Failure(description: "\(name)/case.yaml: podSecurity '\(level)' is not a level") }
+            podSecurity = parsed
+        } else {
+            podSecurity = nil
+        }
         let inputs = ["input.json", "input.yaml"].map(folder.appendingPathComponent).filter { FileManager.default.fileExists(atPath: $0.path) }
         guard inputs.count == 1 else { throw Failure(description: "\(name): needs exactly one of input.json, input.yaml") }
         input = try Self.text(inputs[0])
@@ -62,7 +71,7 @@ public struct GoldenCase: Sendable, CustomStringConvertible {
     }
 
     public func options(_ output: Preview.Output) -> Preview.Options {
-        Preview.Options(output: output, format: output == .patch ? .json : .text, namespace: namespace)
+        Preview.Options(output: output, format: output == .patch ? .json : .text, namespace: namespace, podSecurity: podSecurity)
     }
 
     public func expected(_ file: String) -> String? { try? Self.text(folder.appendingPathComponent(file)) }

@@ -13,7 +13,7 @@ import Testing
     /// Where a rule may write: anything else in a patch is a rule touching what is not its own.
     static let ruleFields = [
         "/spec/affinity", "/spec/nodeSelector", "/spec/tolerations", "/spec/volumes", "/spec/initContainers",
-        "/spec/serviceAccountName", "/spec/serviceAccount", "/metadata/annotations",
+        "/spec/serviceAccountName", "/spec/serviceAccount", "/spec/securityContext", "/metadata/annotations",
     ]
 
     @Test func thereAreCases() {
@@ -41,7 +41,7 @@ import Testing
     func invariantsHold(name: String) throws {
         let golden = try GoldenCase(name)
         let documents = try DocumentReader.read(golden.input)
-        for item in try Preview.evaluate(documents, namespace: golden.namespace, policy: golden.policy) {
+        for item in try Preview.evaluate(documents, namespace: golden.namespace, podSecurity: golden.podSecurity, policy: golden.policy) {
             let decision = item.decision
             // The patch, applied as the apiserver applies it, gives the pod the decision carries.
             #expect(try JSONPatch.apply(decision.patch, to: item.original) == decision.patched)
@@ -55,7 +55,7 @@ import Testing
             // Idempotent: the webhook on the fully patched pod changes nothing more.
             if decision.reason == nil {
                 let fully = try JSONPatch.apply(decision.wouldPatch, to: item.original)
-                let again = Mutator.decide(pod: fully, namespace: item.namespace, policy: golden.policy)
+                let again = Mutator.decide(pod: fully, namespace: item.namespace, policy: golden.policy, podSecurityLabel: golden.podSecurity)
                 #expect(again.wouldPatch.isEmpty, "second pass patched: \(again.wouldPatch.map(\.path.description))")
             }
             // Audit mode would send exactly what enforce mode sends.
@@ -63,7 +63,7 @@ import Testing
                 var enforcing = golden.policy
                 enforcing.mode = .enforce
                 for key in enforcing.namespaceOverrides.keys { enforcing.namespaceOverrides[key]?.mode = nil }
-                #expect(decision.wouldPatch == Mutator.decide(pod: item.original, namespace: item.namespace, policy: enforcing).patch)
+                #expect(decision.wouldPatch == Mutator.decide(pod: item.original, namespace: item.namespace, policy: enforcing, podSecurityLabel: golden.podSecurity).patch)
             }
         }
     }

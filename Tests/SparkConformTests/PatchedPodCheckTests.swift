@@ -23,7 +23,8 @@ import Testing
         for mode in Policy.Mode.allCases {
             var policy = Policy()
             policy.mode = mode
-            let context = RuleContext(original: PodView(pod), role: .executor, policy: policy, namespace: "spark", requester: nil)
+            let context = RuleContext(original: PodView(pod), role: .executor, policy: policy, namespace: "spark", requester: nil,
+                podSecurity: PodSecurity(level: .privileged, source: .policyDefault))
             let decision = Mutator.run([NodeLifecycleRule(), DuplicateVolumeRule()], pod: pod, context: context, skipped: [], into: Decision())
             #expect(decision.outcome == .internalError)
             #expect(decision.patch.isEmpty && decision.wouldPatch.isEmpty)

@@ -49,11 +49,11 @@ import Testing
 
     /// Round one: the plugin, then the webhook. Round two, when the webhook changed
     /// the pod: the plugin again, and the webhook again if the pod changed since its call.
-    static func admit(_ pod: JSONValue, namespace: String, policy: Policy) throws -> Admission {
+    static func admit(_ pod: JSONValue, namespace: String, policy: Policy, podSecurity: PodSecurityLevel? = nil) throws -> Admission {
         var admission = Admission()
         var object = serviceAccountPlugin(pod)
         func callWebhook() throws {
-            let decision = Mutator.decide(pod: object, namespace: namespace, policy: policy)
+            let decision = Mutator.decide(pod: object, namespace: namespace, policy: policy, podSecurityLabel: podSecurity)
             for (key, value) in decision.auditAnnotations {
                 if let kept = admission.annotations[key] {
                     if kept != value { admission.refused.append(key) }
@@ -79,9 +79,9 @@ import Testing
     @Test(arguments: GoldenCase.names)
     func oneCallPerPod(name: String) throws {
         let golden = try GoldenCase(name)
-        for item in try Preview.evaluate(try DocumentReader.read(golden.input), namespace: golden.namespace, policy: golden.policy)
+        for item in try Preview.evaluate(try DocumentReader.read(golden.input), namespace: golden.namespace, podSecurity: golden.podSecurity, policy: golden.policy)
         where item.decision.reason == nil {
-            let admission = try Self.admit(item.original, namespace: item.namespace, policy: golden.policy)
+            let admission = try Self.admit(item.original, namespace: item.namespace, policy: golden.policy, podSecurity: golden.podSecurity)
             #expect(admission.calls.count == 1, "\(name): the plugin changed the pod after the webhook")
             #expect(admission.refused.isEmpty)
             // No init container the webhook added carries the API token.
@@ -102,9 +102,9 @@ import Testing
     @Test(arguments: GoldenCase.names)
     func aSecondCallChangesNothing(name: String) throws {
         let golden = try GoldenCase(name)
-        for item in try Preview.evaluate(try DocumentReader.read(golden.input), namespace: golden.namespace, policy: golden.policy)
+        for item in try Preview.evaluate(try DocumentReader.read(golden.input), namespace: golden.namespace, podSecurity: golden.podSecurity, policy: golden.policy)
         where item.decision.reason == nil && item.decision.mode == .enforce {
-            let first = Mutator.decide(pod: Self.serviceAccountPlugin(item.original), namespace: item.namespace, policy: golden.policy)
+            let first = Mutator.decide(pod: Self.serviceAccountPlugin(item.original), namespace: item.namespace, policy: golden.policy, podSecurityLabel: golden.podSecurity)
             var view = try JSONPatch.apply(first.patch, to: Self.serviceAccountPlugin(item.original))
             // As if our container had no no-token mount: the plugin mounts the token into it too.
             view[path: ["spec", "initContainers"]] = (view[path: ["spec", "initContainers"]]?.arrayValue).map { containers in
@@ -117,7 +117,7 @@ import Testing
                 })
             }
             view = Self.serviceAccountPlugin(view)
-            let second = Mutator.decide(pod: view, namespace: item.namespace, policy: golden.policy)
+            let second = Mutator.decide(pod: view, namespace: item.namespace, policy: golden.policy, podSecurityLabel: golden.podSecurity)
             #expect(second.patch.isEmpty, "\(name): second call patched \(second.patch.map(\.path.description))")
             let kept = Dictionary(first.auditAnnotations.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
             for (key, value) in second.auditAnnotations {

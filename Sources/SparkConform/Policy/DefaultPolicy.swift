@@ -17,6 +17,13 @@ public enum DefaultPolicy {
         # and spark-conform.io/skip-rules: "app-isolation,local-dirs".
         allowPodOptOut: true
 
+        # The Pod Security level of namespaces without a
+        # pod-security.kubernetes.io/enforce label: the cluster default the
+        # apiserver's AdmissionConfiguration sets. Labelled namespaces are told by
+        # the webhook entry they match (the chart has one per level).
+        podSecurity:
+          defaultLevel: privileged   # privileged | baseline | restricted
+
         rules:
           # Executors in the driver's Availability Zone (no cross-AZ shuffle).
           zone-colocation:
@@ -66,6 +73,14 @@ public enum DefaultPolicy {
           local-dirs:
             enabled: true
             roles: [executor]
+            # hostPath (the blog's: NVMe host paths and a root init container),
+            # ephemeral (a generic ephemeral volume from ephemeral.storageClass,
+            # writable through fsGroup) or keep (leave the emptyDir).
+            mode: hostPath
+            # Where the namespace's Pod Security level forbids hostPath:
+            modeAtBaseline: keep     # ephemeral | keep
+            modeAtRestricted: keep   # ephemeral | keep
+            ephemeral: {size: 100Gi} # and storageClass: <a local-NVMe provisioner's class>
             hostPaths: [/pv-disks/local]   # assigned round-robin
             uid: 185
             gid: 185
@@ -88,7 +103,7 @@ public enum DefaultPolicy {
             roleArn: null        # set to inject the IRSA env and token volume
             region: null
 
-        # Per namespace: mode, serviceAccount, roleArn, region, rules: {<rule>: false}
+        # Per namespace: mode, podSecurity, serviceAccount, roleArn, region, rules: {<rule>: false}
         namespaceOverrides: {}
 
         """

@@ -22,6 +22,10 @@ public struct Policy: Sendable, Equatable {
     public var excludeNamespaces: [String] = ["kube-system"]
     /// Pods can opt out by annotation unless the platform team turns that off.
     public var allowPodOptOut = true
+    /// The Pod Security level of namespaces without an `enforce` label: the
+    /// cluster default the apiserver's AdmissionConfiguration sets (privileged
+    /// unless configured). Labelled namespaces are told by the webhook entry they match.
+    public var podSecurityDefault: PodSecurityLevel = .privileged
 
     public var zoneColocation = AffinityTermSettings(topologyKey: "topology.kubernetes.io/zone")
     public var appIsolation = AffinityTermSettings(topologyKey: "kubernetes.io/hostname")
@@ -51,6 +55,8 @@ public struct Policy: Sendable, Equatable {
         public var serviceAccount: String?
         public var roleARN: String?
         public var region: String?
+        /// The namespace's Pod Security level when it is enforced without a label.
+        public var podSecurity: PodSecurityLevel?
         public var rules: [RuleID: Bool] = [:]
 
         public init() {}
@@ -74,6 +80,14 @@ extension Policy {
             if let enabled = override.rules[rule.id] { rule.setEnabled(enabled, in: &policy) }
         }
         return policy
+    }
+
+    /// The level pods in `namespace` are judged at: the namespace's label when the
+    /// webhook entry tells it, else a namespace override, else the cluster default.
+    public func podSecurity(forNamespace namespace: String, label: PodSecurityLevel?) -> PodSecurity {
+        if let label { return PodSecurity(level: label, source: .namespaceLabel) }
+        if let level = namespaceOverrides[namespace]?.podSecurity { return PodSecurity(level: level, source: .namespaceOverride) }
+        return PodSecurity(level: podSecurityDefault, source: .policyDefault)
     }
 
     public func isEnabled(_ id: RuleID) -> Bool {

@@ -25,6 +25,10 @@ public enum PolicyLoader {
             try namespaces.rejectUnknown()
         }
         if let allow = try fields.bool("allowPodOptOut") { policy.allowPodOptOut = allow }
+        if var podSecurity = try fields.mapping("podSecurity") {
+            if let level = try podSecurity.choice("defaultLevel", PodSecurityLevel.self) { policy.podSecurityDefault = level }
+            try podSecurity.rejectUnknown()
+        }
         if var rules = try fields.mapping("rules") {
             for rule in RuleTable.rules {
                 if var section = try rules.mapping(rule.id.rawValue) { try rule.readSettings(&section, into: &policy) }
@@ -46,6 +50,7 @@ public enum PolicyLoader {
     private static func readOverride(_ fields: inout YAMLFields) throws(PolicyError) -> Policy.NamespaceOverride {
         var override = Policy.NamespaceOverride()
         override.mode = try fields.choice("mode", Policy.Mode.self)
+        override.podSecurity = try fields.choice("podSecurity", PodSecurityLevel.self)
         override.serviceAccount = try fields.serviceAccountName("serviceAccount")
         // An empty string switches IRSA injection off for this namespace.
         if let arn = try fields.optionalString("roleArn") { override.roleARN = try fields.checkRoleARN(arn, key: "roleArn") ?? "" }

@@ -24,11 +24,14 @@ public enum Preview {
         public var format: Format?
         /// Overrides the namespace found in the input.
         public var namespace: String?
+        /// The namespace's `pod-security.kubernetes.io/enforce` level, as the webhook entry would say it.
+        public var podSecurity: PodSecurityLevel?
 
-        public init(output: Output = .explain, format: Format? = nil, namespace: String? = nil) {
+        public init(output: Output = .explain, format: Format? = nil, namespace: String? = nil, podSecurity: PodSecurityLevel? = nil) {
             self.output = output
             self.format = format
             self.namespace = namespace
+            self.podSecurity = podSecurity
         }
 
         public var resolvedFormat: Format {
@@ -77,7 +80,7 @@ public enum Preview {
         } catch {
             throw Failure(message: error.message)
         }
-        let items = try evaluate(documents, namespace: options.namespace, policy: policy)
+        let items = try evaluate(documents, namespace: options.namespace, podSecurity: options.podSecurity, policy: policy)
         return Report(items: items, text: render(items, output: options.output, format: format))
     }
 
@@ -89,7 +92,9 @@ public enum Preview {
         }
     }
 
-    public static func evaluate(_ documents: [JSONValue], namespace: String?, policy: Policy) throws(Failure) -> [Item] {
+    public static func evaluate(
+        _ documents: [JSONValue], namespace: String?, podSecurity: PodSecurityLevel? = nil, policy: Policy
+    ) throws(Failure) -> [Item] {
         var items: [Item] = []
         for (offset, document) in documents.enumerated() where !document.isNull {
             let position = offset + 1
@@ -104,9 +109,9 @@ public enum Preview {
                 }
                 var request = review.request
                 if let namespace { request.namespace = namespace }
-                items.append(item(request: request, document: position, policy: policy))
+                items.append(item(request: request, document: position, podSecurity: podSecurity, policy: policy))
             case "Pod":
-                items.append(item(pod: document, document: position, namespace: namespace, policy: policy))
+                items.append(item(pod: document, document: position, namespace: namespace, podSecurity: podSecurity, policy: policy))
             case let list? where list == "List" || list.hasSuffix("List"):
                 guard let elements = document["items"]?.arrayValue else {
                     throw Failure(message: "document \(position): \(list) has no items")
@@ -115,7 +120,7 @@ public enum Preview {
                     guard element["kind"]?.stringValue == "Pod" else {
                         throw Failure(message: "document \(position), item \(index + 1): \(describe(element)), not a Pod")
                     }
-                    items.append(item(pod: element, document: position, namespace: namespace, policy: policy))
+                    items.append(item(pod: element, document: position, namespace: namespace, podSecurity: podSecurity, policy: policy))
                 }
             default:
                 throw Failure(message: "document \(position): \(describe(document)), not a Pod, List or AdmissionReview")
@@ -131,16 +136,18 @@ public enum Preview {
         return "a \(kind)"
     }
 
-    private static func item(pod: JSONValue, document: Int, namespace: String?, policy: Policy) -> Item {
+    private static func item(
+        pod: JSONValue, document: Int, namespace: String?, podSecurity: PodSecurityLevel?, policy: Policy
+    ) -> Item {
         let resolved = namespace ?? PodView(pod).namespace ?? "default"
         let request = AdmissionRequest(uid: "preview-\(document)", kind: .pod, operation: "CREATE", namespace: resolved, object: pod)
-        return item(request: request, document: document, policy: policy)
+        return item(request: request, document: document, podSecurity: podSecurity, policy: policy)
     }
 
-    private static func item(request: AdmissionRequest, document: Int, policy: Policy) -> Item {
+    private static func item(request: AdmissionRequest, document: Int, podSecurity: PodSecurityLevel?, policy: Policy) -> Item {
         Item(
             document: document, namespace: request.namespace, original: request.object ?? .null,
-            decision: Mutator.decide(request, policy: policy))
+            decision: Mutator.decide(request, policy: policy, podSecurityLabel: podSecurity))
     }
 
     // MARK: rendering
@@ -190,6 +197,9 @@ public enum Preview {
             ("mode", .string(decision.mode.rawValue)), ("outcome", .string(decision.outcome.rawValue)),
         ])
         if let reason = decision.reason { object["reason"] = .string(reason) }
+        if let podSecurity = decision.podSecurity {
+            object["podSecurity"] = ["level": .string(podSecurity.level.rawValue), "source": .string(podSecurity.source.rawValue)]
+        }
         object["rules"] = decision.rulesJSON
         object["warnings"] = .array(decision.warnings.map(JSONValue.string))
         object["auditAnnotations"] = .object(JSONObject(decision.auditAnnotations.map { ($0.key, JSONValue.string($0.value)) }))
@@ -212,6 +222,7 @@ public enum Preview {
                 ? "mode audit: would apply \(count) patch operation\(count == 1 ? "" : "s"), applies none"
                 : "mode enforce: \(count) patch operation\(count == 1 ? "" : "s")"
             lines.append("  " + summary)
+            if let podSecurity = decision.podSecurity { lines.append("  pod security: \(podSecurity.description)") }
             let width = RuleID.allCases.map(\.rawValue.count).max() ?? 0
             for outcome in decision.outcomes {
                 let status = outcome.status.rawValue.padding(toLength: 9)

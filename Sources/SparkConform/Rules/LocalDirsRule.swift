@@ -30,6 +30,10 @@ public struct LocalDirsRule: PodRule {
         var notes: [String] = []
         var hostPathVolumes: [String] = []
         var warning: String?
+        let level = context.podSecurity
+        let mode = settings.mode(at: level.level)
+        var kept: [String] = []
+        var madeEphemeral = false
         for (index, volume) in volumes.enumerated() {
             guard let name = volume["name"]?.stringValue, let number = Self.localDirNumber(name) else { continue }
             if volume["hostPath"] != nil {
@@ -49,17 +53,48 @@ public struct LocalDirsRule: PodRule {
                 notes.append("\(name) has emptyDir settings of its own, left alone")
                 continue
             }
-            let hostPath = settings.hostPaths[(number - 1) % settings.hostPaths.count]
             var converted = volume.objectValue ?? JSONObject()
-            converted["emptyDir"] = nil
-            converted["hostPath"] = ["path": .string(hostPath), "type": "DirectoryOrCreate"]
+            switch mode {
+            case .keep:
+                kept.append(name)
+                continue
+            case .hostPath:
+                let hostPath = settings.hostPaths[(number - 1) % settings.hostPaths.count]
+                converted["emptyDir"] = nil
+                converted["hostPath"] = ["path": .string(hostPath), "type": "DirectoryOrCreate"]
+                hostPathVolumes.append(name)
+                changes.append("\(name) emptyDir -> hostPath \(hostPath)")
+            case .ephemeral:
+                converted["emptyDir"] = nil
+                converted["ephemeral"] = settings.ephemeralSource
+                madeEphemeral = true
+                changes.append("\(name) emptyDir -> ephemeral volume of \(settings.ephemeralStorageClass ?? "") \(settings.ephemeralSize)")
+            }
             volumes[index] = .object(converted)
-            hostPathVolumes.append(name)
-            changes.append("\(name) emptyDir -> hostPath \(hostPath)")
+        }
+        if !kept.isEmpty {
+            notes.append(
+                "\(kept.joined(separator: ", ")) kept as emptyDir (mode keep at \(level.description)"
+                    + (settings.mode == .hostPath && !level.level.allowsHostPath ? ": hostPath is not allowed there)" : ")"))
+        }
+        var conflicts: [Conflict] = []
+        if madeEphemeral {
+            // The volume is the pod's fsGroup's: the Spark user (its gid) can write it without a root init container.
+            let current = pod[path: ["spec", "securityContext", "fsGroup"]]
+            if current == nil {
+                pod[path: ["spec", "securityContext", "fsGroup"]] = .int(settings.gid)
+                changes.append("securityContext.fsGroup \(settings.gid)")
+            } else if current != .int(settings.gid) {
+                conflicts.append(Conflict(
+                    rule: id, field: "spec.securityContext.fsGroup", podValue: JSONWriter.string(current ?? .null),
+                    policyValue: String(settings.gid), resolution: .keptPodValue))
+            }
         }
         if !changes.isEmpty { pod[path: ["spec", "volumes"]] = .array(volumes) }
 
-        if !hostPathVolumes.isEmpty {
+        if !hostPathVolumes.isEmpty && !level.level.allowsRootInitContainer {
+            notes.append("no permissions init container: a root container with capabilities is not allowed at \(level.description)")
+        } else if !hostPathVolumes.isEmpty {
             switch addPermissionsInitContainer(for: hostPathVolumes, role: context.role, settings: settings, to: &pod) {
             case .added(let name, let paths, nil):
                 changes.append("init container \(name) chowns \(paths.joined(separator: ", "))")
@@ -74,15 +109,12 @@ public struct LocalDirsRule: PodRule {
                 warning = "init container names taken by others; local dirs not chowned"
             }
         }
-        if changes.isEmpty {
-            if hostPathVolumes.isEmpty && notes.isEmpty { return skipped("pod has no \(Self.volumePrefix)N volumes") }
-            var outcome = satisfied(notes.joined(separator: "; "))
-            outcome.warning = warning
-            return outcome
-        }
-        var outcome = applied((changes + notes).joined(separator: "; "))
-        outcome.warning = warning
-        return outcome
+        if changes.isEmpty && hostPathVolumes.isEmpty && notes.isEmpty { return skipped("pod has no \(Self.volumePrefix)N volumes") }
+        var result = changes.isEmpty
+            ? satisfied(notes.joined(separator: "; "), conflicts: conflicts)
+            : applied((changes + notes).joined(separator: "; "), conflicts: conflicts)
+        result.warning = warning
+        return result
     }
 
     static func localDirNumber(_ name: String) -> Int? {

@@ -7,6 +7,8 @@ public struct RuleContext: Sendable {
     /// Who asked (`request.userInfo.username`): an executor created by an
     /// in-cluster driver is requested by the driver's own service account.
     public let requester: String?
+    /// The Pod Security level the patched pod will be judged at.
+    public let podSecurity: PodSecurity
 
     public var appID: String? { original.appID }
 

@@ -1,3 +1,5 @@
+import SparkConformJSON
+
 extension Policy {
     public struct InitContainer: Sendable, Equatable {
         public var image = "public.ecr.aws/docker/library/busybox:1.36"
@@ -9,7 +11,24 @@ extension Policy {
 
     /// `local-dirs`.
     public struct LocalDirs: RuleSettings {
+        /// What becomes of Spark's emptyDir local dirs.
+        public enum Mode: String, Sendable, CaseIterable {
+            /// The node's NVMe through hostPath, made writable by a root init container (the blog's).
+            case hostPath
+            /// A generic ephemeral volume from a StorageClass (a local-NVMe provisioner),
+            /// writable through the pod's fsGroup: admissible at restricted.
+            case ephemeral
+            /// The emptyDir as Spark made it (a kubelet root already on NVMe).
+            case keep
+        }
+
         public var enabled = true
+        public var mode: Mode = .hostPath
+        /// Where the namespace's Pod Security level forbids hostPath, `mode: hostPath` becomes these.
+        public var modeAtBaseline: Mode = .keep
+        public var modeAtRestricted: Mode = .keep
+        public var ephemeralStorageClass: String?
+        public var ephemeralSize = "100Gi"
         public var roles: Set<SparkRole> = [.executor]
         public var hostPaths = ["/pv-disks/local"]
         /// Spark's images run as uid and gid 185.
@@ -20,6 +39,32 @@ extension Policy {
         public mutating func read(_ section: inout YAMLFields) throws(PolicyError) {
             if let value = try section.bool("enabled") { enabled = value }
             if let value = try section.roles() { roles = value }
+            if let value = try section.choice("mode", Mode.self) { mode = value }
+            for (key, level) in [("modeAtBaseline", PodSecurityLevel.baseline), ("modeAtRestricted", .restricted)] {
+                guard let value = try section.choice(key, Mode.self) else { continue }
+                guard value != .hostPath else {
+                    throw PolicyError(line: section.line(of: key), field: section.field(key), message: "hostPath is not allowed at \(level.rawValue); use ephemeral or keep")
+                }
+                if level == .baseline { modeAtBaseline = value } else { modeAtRestricted = value }
+            }
+            if var ephemeral = try section.mapping("ephemeral") {
+                if let value = try ephemeral.string("storageClass") {
+                    guard LabelSyntax.isValidDNSSubdomain(value) else {
+                        throw PolicyError(line: ephemeral.line(of: "storageClass"), field: ephemeral.field("storageClass"), message: "'\(value)' is not a StorageClass name")
+                    }
+                    ephemeralStorageClass = value
+                }
+                if let value = try ephemeral.string("size") {
+                    guard Quantity.isValid(value) else {
+                        throw PolicyError(line: ephemeral.line(of: "size"), field: ephemeral.field("size"), message: "'\(value)' is not a Kubernetes quantity")
+                    }
+                    ephemeralSize = value
+                }
+                try ephemeral.rejectUnknown()
+            }
+            if ephemeralStorageClass == nil, [mode, modeAtBaseline, modeAtRestricted].contains(.ephemeral) {
+                throw PolicyError(line: section.node.mark?.line, field: section.field("ephemeral.storageClass"), message: "is required for mode ephemeral")
+            }
             if let paths = try section.stringList("hostPaths") {
                 guard !paths.isEmpty else {
                     throw PolicyError(line: section.line(of: "hostPaths"), field: section.field("hostPaths"), message: "needs at least one path")
@@ -35,6 +80,24 @@ extension Policy {
             if let value = try section.int("gid", in: 0...Int(Int32.max)) { gid = value }
             if var container = try section.mapping("initContainer") { try initContainer.read(&container) }
             try section.rejectUnknown()
+        }
+
+        /// The mode at a Pod Security level: hostPath only where the level allows it.
+        public func mode(at level: PodSecurityLevel) -> Mode {
+            guard mode == .hostPath, !level.allowsHostPath else { return mode }
+            return level == .baseline ? modeAtBaseline : modeAtRestricted
+        }
+
+        /// A generic ephemeral volume's source: one claim per pod, deleted with it.
+        var ephemeralSource: JSONValue {
+            [
+                "volumeClaimTemplate": [
+                    "spec": [
+                        "accessModes": ["ReadWriteOnce"], "storageClassName": .string(ephemeralStorageClass ?? ""),
+                        "resources": ["requests": ["storage": .string(ephemeralSize)]],
+                    ]
+                ]
+            ]
         }
 
         static func isAbsolutePath(_ path: String) -> Bool {
