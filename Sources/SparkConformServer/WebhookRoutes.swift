@@ -19,8 +19,12 @@ struct WebhookRoutes: Sendable {
 
     static let jsonTypes: Set<String> = ["application/json"]
     static let previewTypes: Set<String> = ["application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/plain"]
+    /// `/mutate/<level>`: the chart's webhook entry for namespaces whose
+    /// `pod-security.kubernetes.io/enforce` label is that level (a webhook's
+    /// service reference takes a path, not a query).
     static let allowedMethods: [(path: String, method: HTTPMethod)] = [
-        ("/mutate", .POST), ("/preview", .POST), ("/metrics", .GET), ("/healthz", .GET), ("/readyz", .GET),
+        ("/mutate", .POST), ("/mutate/privileged", .POST), ("/mutate/baseline", .POST), ("/mutate/restricted", .POST),
+        ("/preview", .POST), ("/metrics", .GET), ("/healthz", .GET), ("/readyz", .GET),
     ]
 
     func respond(to request: WebhookRequest) -> WebhookAnswer {
@@ -47,7 +51,10 @@ struct WebhookRoutes: Sendable {
             return reply
         }
         switch path {
-        case "/mutate": return mutate(request, query: Self.split(request.head.uri).query)
+        case "/mutate": return mutate(request)
+        case "/mutate/privileged": return mutate(request, podSecurityLabel: .privileged)
+        case "/mutate/baseline": return mutate(request, podSecurityLabel: .baseline)
+        case "/mutate/restricted": return mutate(request, podSecurityLabel: .restricted)
         case "/metrics":
             return WebhookReply(
                 status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: ByteBuffer(bytes: metrics.exposition()))
@@ -59,17 +66,12 @@ struct WebhookRoutes: Sendable {
         }
     }
 
-    /// `?podSecurity=<level>`: the webhook entry the apiserver matched says the
-    /// namespace's Pod Security level (the chart has one entry per level).
-    func mutate(_ request: WebhookRequest, query: Substring = "") -> WebhookReply {
+    /// `podSecurityLabel`: the namespace's Pod Security level, which the webhook
+    /// entry the apiserver matched says by its path (the chart has one entry per level).
+    func mutate(_ request: WebhookRequest, podSecurityLabel: PodSecurityLevel? = nil) -> WebhookReply {
         let start = ContinuousClock.now
         let review: AdmissionReview
-        var podSecurityLabel: PodSecurityLevel?
         do throws(HTTPFailure) {
-            if !query.isEmpty {
-                let parameters = try QueryParameters(query, accepting: ["podSecurity"])
-                podSecurityLabel = try Self.choice(parameters["podSecurity"], name: "podSecurity", PodSecurityLevel.self)
-            }
             let body = try self.body(of: request, accepting: Self.jsonTypes)
             do {
                 review = try AdmissionReview.decode(body.readableBytesView)

@@ -66,39 +66,43 @@ def check_case(name, values):
 
     [hook_config] = by_kind(documents, "MutatingWebhookConfiguration")
     assert hook_config["metadata"]["name"] < "pod-identity-webhook", "must sort before the EKS pod-identity webhook"
-    [hook] = hook_config["webhooks"]
-    assert hook["admissionReviewVersions"] == ["v1"]
-    assert hook["sideEffects"] == "None"
-    assert hook["matchPolicy"] == "Equivalent"
-    assert hook["reinvocationPolicy"] == "IfNeeded"
-    assert hook["timeoutSeconds"] == 5
-    assert hook["failurePolicy"] == values.get("webhook", {}).get("failurePolicy", "Ignore")
-    assert hook["rules"] == [{"operations": ["CREATE"], "apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"], "scope": "Namespaced"}]
-    assert hook["objectSelector"] == {"matchExpressions": [{"key": "spark-role", "operator": "In", "values": ["driver", "executor"]}]}
-    expressions = hook["namespaceSelector"]["matchExpressions"]
-    excluded = expressions[0]
-    assert excluded["key"] == "kubernetes.io/metadata.name" and excluded["operator"] == "NotIn"
-    assert "kube-system" in excluded["values"] and NAMESPACE in excluded["values"]
-    if values.get("webhook", {}).get("optIn"):
-        assert {"key": "spark-conform.io/enabled", "operator": "In", "values": ["true"]} in expressions
-    service = hook["clientConfig"]["service"]
-    assert service == {"name": RELEASE, "namespace": NAMESPACE, "path": "/mutate", "port": 443}
+    hooks = hook_config["webhooks"]
+    assert len({hook["name"] for hook in hooks}) == len(hooks), "webhook names must be unique"
+    for hook in hooks:
+        assert hook["admissionReviewVersions"] == ["v1"]
+        assert hook["sideEffects"] == "None"
+        assert hook["matchPolicy"] == "Equivalent"
+        assert hook["reinvocationPolicy"] == "IfNeeded"
+        assert hook["timeoutSeconds"] == 5
+        assert hook["failurePolicy"] == values.get("webhook", {}).get("failurePolicy", "Ignore")
+        assert hook["rules"] == [{"operations": ["CREATE"], "apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"], "scope": "Namespaced"}]
+        assert hook["objectSelector"] == {"matchExpressions": [{"key": "spark-role", "operator": "In", "values": ["driver", "executor"]}]}
+        expressions = hook["namespaceSelector"]["matchExpressions"]
+        excluded = expressions[0]
+        assert excluded["key"] == "kubernetes.io/metadata.name" and excluded["operator"] == "NotIn"
+        assert "kube-system" in excluded["values"] and NAMESPACE in excluded["values"]
+        if values.get("webhook", {}).get("optIn"):
+            assert {"key": "spark-conform.io/enabled", "operator": "In", "values": ["true"]} in expressions
+        service = hook["clientConfig"]["service"]
+        assert {k: v for k, v in service.items() if k != "path"} == {"name": RELEASE, "namespace": NAMESPACE, "port": 443}
+    check_pod_security_routing(hooks, values)
+    hook = hooks[0]
 
     mode = values.get("certificates", {}).get("mode", "generate")
     if mode == "cert-manager":
         assert hook_config["metadata"]["annotations"]["cert-manager.io/inject-ca-from"] == f"{NAMESPACE}/{RELEASE}-tls"
-        assert "caBundle" not in hook["clientConfig"]
+        assert all("caBundle" not in h["clientConfig"] for h in hooks)
         [certificate] = [c for c in by_kind(documents, "Certificate") if c["metadata"]["name"].endswith("-tls")]
         assert set(certificate["spec"]["dnsNames"]) >= {f"{RELEASE}.{NAMESPACE}.svc", f"{RELEASE}.{NAMESPACE}.svc.cluster.local"}
         assert certificate["spec"]["secretName"] == f"{RELEASE}-tls"
         own_issuer = values["certificates"].get("certManager", {}).get("issuerRef")
         assert bool(by_kind(documents, "Issuer")) != bool(own_issuer)
     elif mode == "existing":
-        assert hook["clientConfig"]["caBundle"] == values["certificates"]["existing"]["caBundle"]
+        assert all(h["clientConfig"]["caBundle"] == values["certificates"]["existing"]["caBundle"] for h in hooks)
         assert not by_kind(documents, "Secret")
     else:
         [secret] = by_kind(documents, "Secret")
-        assert hook["clientConfig"]["caBundle"] == secret["data"]["ca.crt"]
+        assert all(h["clientConfig"]["caBundle"] == secret["data"]["ca.crt"] for h in hooks)
         check_generated_certificate(secret)
 
     [deployment] = by_kind(documents, "Deployment")
@@ -159,6 +163,44 @@ def expect_refused(values, message):
         assert message in str(error), f"refused for another reason: {error}"
         return
     raise AssertionError(f"values were accepted but should fail with {message!r}: {values}")
+
+
+def selector_matches(selector, labels):
+    """Kubernetes label selector semantics (matchLabels and matchExpressions, all must hold)."""
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if labels.get(key) != value:
+            return False
+    for expression in selector.get("matchExpressions") or []:
+        key, operator, values = expression["key"], expression["operator"], expression.get("values") or []
+        present = key in labels
+        if operator == "In" and not (present and labels[key] in values):
+            return False
+        if operator == "NotIn" and present and labels[key] in values:
+            return False
+        if operator == "Exists" and not present:
+            return False
+        if operator == "DoesNotExist" and present:
+            return False
+    return True
+
+
+def check_pod_security_routing(hooks, values):
+    """Every namespace the webhook serves matches exactly one entry, and its path names the namespace's level."""
+    enforce = "pod-security.kubernetes.io/enforce"
+    expected_path = {None: "/mutate", "privileged": "/mutate/privileged", "baseline": "/mutate/baseline",
+                     "restricted": "/mutate/restricted", "strict": "/mutate/restricted"}
+    for level, path in expected_path.items():
+        labels = {"kubernetes.io/metadata.name": "spark"}
+        if values.get("webhook", {}).get("optIn"):
+            labels["spark-conform.io/enabled"] = "true"
+        if level:
+            labels[enforce] = level
+        matching = [h for h in hooks if selector_matches(h["namespaceSelector"], labels)]
+        assert len(matching) == 1, f"a namespace labelled {level!r} matches {[h['name'] for h in matching]}"
+        assert matching[0]["clientConfig"]["service"]["path"] == path, f"{level!r} goes to {matching[0]['clientConfig']['service']['path']}"
+        # Excluded namespaces match none, whatever their level.
+        excluded = dict(labels, **{"kubernetes.io/metadata.name": "kube-system"})
+        assert not [h for h in hooks if selector_matches(h["namespaceSelector"], excluded)]
 
 
 def main():

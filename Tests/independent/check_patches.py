@@ -158,7 +158,7 @@ class Webhook:
         if request:
             review["request"] = dict(request, uid=uid, object=pod)
         # As the chart's webhook entry for the namespace's enforce label calls it.
-        path = f"/mutate?podSecurity={pod_security}" if pod_security else "/mutate"
+        path = f"/mutate/{pod_security}" if pod_security else "/mutate"
         response = self.session.post(self.url(path), json=review, verify=self.ca, timeout=10)
         response.raise_for_status()
         answer = response.json()["response"]
