@@ -19,6 +19,7 @@ import Testing
         #expect(record["operation"] == "CREATE")
         #expect(record["dryRun"] == true)
         #expect(record["mode"] == "enforce")
+        #expect(record["podSecurity"] == ["level": "privileged", "source": "policy default"])
         #expect(record["outcome"] == "patched")
         #expect(record["rulesApplied"] == ["zone-colocation", "app-isolation", "node-lifecycle", "local-dirs"])
         #expect(record["rulesSatisfied"] == ["service-account"])

@@ -24,6 +24,9 @@ public enum AuditRecord {
         add("operation", .string(request.operation))
         add("dryRun", .bool(request.dryRun))
         add("mode", .string(decision.mode.rawValue))
+        if let podSecurity = decision.podSecurity {
+            add("podSecurity", ["level": .string(podSecurity.level.rawValue), "source": .string(podSecurity.source.rawValue)])
+        }
         add("outcome", .string(decision.outcome.rawValue))
         if let reason = decision.reason { add("reason", .string(reason)) }
         add("rulesApplied", .array(decision.rules(with: .applied).map { .string($0.rule.rawValue) }))

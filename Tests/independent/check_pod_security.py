@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Independent Pod Security checker, run by CI.
+
+Written from the published Pod Security Standards (kubernetes.io/docs/concepts/security/pod-security-standards):
+every control of the baseline and restricted levels, judged on a pod as Pod Security Admission judges it
+after all mutating webhooks. For every fixture and every golden case's pod, at each level, through the real
+server routed as the chart routes it (`/mutate/<level>` for a labelled namespace, `/mutate` with the policy's
+cluster default for an unlabelled one), the patched pod must have no violation the original did not have.
+"""
+import base64
+import json
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+import jsonpatch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from check_patches import Webhook, FIXTURES, CASES  # noqa: E402
+
+BASELINE_CAPABILITIES = {"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE",
+                         "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"}
+SAFE_SYSCTLS = {"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start",
+                "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports",
+                "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl",
+                "net.ipv4.tcp_keepalive_probes"}
+SELINUX_TYPES = {"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"}
+RESTRICTED_VOLUMES = {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"}
+
+
+def containers(pod):
+    spec = pod["spec"]
+    for key in ("initContainers", "containers", "ephemeralContainers"):
+        for container in spec.get(key) or []:
+            yield f"{key}/{container.get('name')}", container
+
+
+def baseline(pod):
+    spec, violations = pod["spec"], set()
+    pod_context = spec.get("securityContext") or {}
+    if (pod_context.get("windowsOptions") or {}).get("hostProcess"):
+        violations.add("hostProcess: pod")
+    for field in ("hostNetwork", "hostPID", "hostIPC"):
+        if spec.get(field):
+            violations.add(f"host namespaces: {field}")
+    for volume in spec.get("volumes") or []:
+        if "hostPath" in volume:
+            violations.add(f"hostPath volumes: {volume['name']}")
+    for key, value in ((pod.get("metadata") or {}).get("annotations") or {}).items():
+        if key.startswith("container.apparmor.security.beta.kubernetes.io/") and value != "runtime/default" and not value.startswith("localhost/"):
+            violations.add(f"AppArmor: annotation {key}")
+    contexts = [("pod", pod_context)] + [(where, c.get("securityContext") or {}) for where, c in containers(pod)]
+    for where, context in contexts:
+        if (context.get("appArmorProfile") or {}).get("type") not in (None, "RuntimeDefault", "Localhost"):
+            violations.add(f"AppArmor: {where}")
+        selinux = context.get("seLinuxOptions") or {}
+        if selinux.get("type", "") not in SELINUX_TYPES or selinux.get("user") or selinux.get("role"):
+            violations.add(f"SELinux: {where}")
+        if (context.get("seccompProfile") or {}).get("type") == "Unconfined":
+            violations.add(f"seccomp: {where} Unconfined")
+    for sysctl in pod_context.get("sysctls") or []:
+        if sysctl.get("name") not in SAFE_SYSCTLS:
+            violations.add(f"sysctls: {sysctl.get('name')}")
+    for where, container in containers(pod):
+        context = container.get("securityContext") or {}
+        if (context.get("windowsOptions") or {}).get("hostProcess"):
+            violations.add(f"hostProcess: {where}")
+        if context.get("privileged"):
+            violations.add(f"privileged: {where}")
+        for capability in (context.get("capabilities") or {}).get("add") or []:
+            if capability not in BASELINE_CAPABILITIES:
+                violations.add(f"capabilities: {where} adds {capability}")
+        for port in container.get("ports") or []:
+            if port.get("hostPort"):
+                violations.add(f"host ports: {where} {port['hostPort']}")
+        if context.get("procMount", "Default") != "Default":
+            violations.add(f"/proc mount: {where}")
+    return violations
+
+
+def restricted(pod):
+    spec, violations = pod["spec"], baseline(pod)
+    pod_context = spec.get("securityContext") or {}
+    for volume in spec.get("volumes") or []:
+        kinds = set(volume) - {"name"}
+        if not kinds <= RESTRICTED_VOLUMES:
+            violations.add(f"volume types: {volume['name']} {sorted(kinds - RESTRICTED_VOLUMES)}")
+    pod_seccomp = (pod_context.get("seccompProfile") or {}).get("type")
+    if pod_context.get("runAsUser") == 0:
+        violations.add("runAsUser: pod 0")
+    for where, container in containers(pod):
+        context = container.get("securityContext") or {}
+        if context.get("allowPrivilegeEscalation") is not False:
+            violations.add(f"privilege escalation: {where}")
+        non_root = context.get("runAsNonRoot", pod_context.get("runAsNonRoot"))
+        if non_root is not True:
+            violations.add(f"running as non-root: {where}")
+        if context.get("runAsUser") == 0:
+            violations.add(f"runAsUser: {where} 0")
+        if (context.get("seccompProfile") or {}).get("type", pod_seccomp) not in ("RuntimeDefault", "Localhost"):
+            violations.add(f"seccomp: {where} not RuntimeDefault or Localhost")
+        capabilities = context.get("capabilities") or {}
+        if "ALL" not in (capabilities.get("drop") or []):
+            violations.add(f"capabilities: {where} does not drop ALL")
+        for capability in capabilities.get("add") or []:
+            if capability != "NET_BIND_SERVICE":
+                violations.add(f"capabilities: {where} adds {capability}")
+    return violations
+
+
+LEVELS = {"baseline": baseline, "restricted": restricted}
+
+EPHEMERAL_POLICY = """
+rules:
+  local-dirs:
+    modeAtBaseline: ephemeral
+    modeAtRestricted: ephemeral
+    ephemeral: {storageClass: local-nvme}
+  service-account: {existsIn: ["*"]}
+"""
+
+
+def pods():
+    for fixture in FIXTURES:
+        yield fixture.name, "spark", json.loads(fixture.read_text())
+    for case in CASES:
+        document = json.loads((case / "input.json").read_text())
+        pod = document["request"]["object"] if document.get("kind") == "AdmissionReview" else document
+        if document.get("kind") == "AdmissionReview" and document["request"]["operation"] != "CREATE":
+            continue
+        yield f"case {case.name}", "spark", pod
+
+
+def check(webhook, path, level, name, pod):
+    review = {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {
+        "uid": str(uuid.uuid4()), "kind": {"group": "", "version": "v1", "kind": "Pod"},
+        "resource": {"group": "", "version": "v1", "resource": "pods"}, "namespace": "spark", "operation": "CREATE",
+        "userInfo": {"username": "system:serviceaccount:spark:spark"}, "object": pod}}
+    response = webhook.session.post(webhook.url(path), json=review, verify=webhook.ca, timeout=10)
+    response.raise_for_status()
+    answer = response.json()["response"]
+    patch = json.loads(base64.b64decode(answer["patch"])) if "patch" in answer else []
+    patched = jsonpatch.JsonPatch(patch).apply(pod)
+    before, after = LEVELS[level](pod), LEVELS[level](patched)
+    added = after - before
+    assert not added, f"{name} at {level} via {path}: the patch adds {sorted(added)}"
+    return len(before)
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else "spark-conform"
+    checked = 0
+    routes = [(None, level, f"/mutate/{level}") for level in LEVELS]
+    routes += [("podSecurity: {defaultLevel: %s}\n" % level, level, "/mutate") for level in LEVELS]
+    routes += [(EPHEMERAL_POLICY, level, f"/mutate/{level}") for level in LEVELS]
+    for policy, level, path in routes:
+        with tempfile.TemporaryDirectory() as tmp:
+            webhook = Webhook(binary, Path(tmp), policy)
+            try:
+                for name, _, pod in pods():
+                    check(webhook, path, level, name, pod)
+                    checked += 1
+            finally:
+                webhook.stop()
+    # The checker itself can fail: the blog's executor brings a hostPath, a root container with CHOWN fails restricted.
+    blog = json.loads((Path(__file__).resolve().parents[2] / "fixtures" / "spark-3.5.3-executor-hostpath.json").read_text())
+    assert any(v.startswith("hostPath volumes") for v in baseline(blog))
+    root = {"spec": {"containers": [{"name": "c", "securityContext": {"runAsUser": 0, "capabilities": {"add": ["CHOWN"]}}}]}}
+    assert "capabilities: containers/c adds CHOWN" in restricted(root) and not baseline(root)
+    print(f"pod security check: {checked} pods patched at baseline and restricted (labelled namespaces, the cluster "
+          f"default, ephemeral local dirs), no violation added by the patch")
+
+
+if __name__ == "__main__":
+    main()
