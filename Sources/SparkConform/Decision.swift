@@ -31,6 +31,8 @@ public struct Decision: Sendable {
     public var podName = ""
     /// The Pod Security level the pod is judged at, and how the webhook knows it (when the rules ran).
     public var podSecurity: PodSecurity?
+    /// Where the pod will run (when the rules ran).
+    public var landing: Landing?
     /// The patch that enforce mode would send; equal to `patch` in enforce mode.
     public var wouldPatch: [PatchOperation] = []
 

@@ -72,9 +72,25 @@ public enum Mutator {
         }
         let podSecurity = policy.podSecurity(forNamespace: namespace, label: podSecurityLabel)
         decision.podSecurity = podSecurity
-        let context = RuleContext(
+        var context = RuleContext(
             original: pod, role: role, policy: policy, namespace: namespace, requester: requester, podSecurity: podSecurity)
+        context.landing = landing(of: pod, role: role, namespace: namespace, policy: policy, skipped: skippedByAnnotation)
+        decision.landing = context.landing
         return run(RuleTable.rules, pod: object, context: context, skipped: skippedByAnnotation, into: decision)
+    }
+
+    /// Where the pod will run. EKS's Fargate webhook runs after this one and
+    /// matches its profiles on the labels app-labels leaves, so those count.
+    static func landing(of pod: PodView, role: SparkRole, namespace: String, policy: Policy, skipped: Set<RuleID>) -> Landing {
+        let bound = pod.label(Landing.profileLabel) != nil
+            || pod.json[path: ["spec", "schedulerName"]]?.stringValue == Landing.schedulerName
+        guard bound || !policy.fargateProfiles.isEmpty else { return .ec2 }
+        var labels: [String: String] = [:]
+        for member in pod.labels.members { if let value = member.value.stringValue { labels[member.key] = value } }
+        if AppLabelsRule().isEnabled(in: policy), !skipped.contains(.appLabels) {
+            for label in AppLabelsRule.additions(to: pod, role: role, settings: policy.appLabels) { labels[label.key] = label.value }
+        }
+        return policy.landing(of: pod, namespace: namespace, labels: labels)
     }
 
     /// The rules on one pod; `rules` is the table except in tests of the invariant.

@@ -37,8 +37,8 @@ import Testing
                 #expect(patched["rulesApplied"]?.arrayValue?.count == 4)
                 #expect(Double(patched["latencyMs"].flatMap { if case .number(let text) = $0 { text } else { nil } } ?? "") != nil)
                 #expect(record("a-dry")?["dryRun"] == true)
-                // The two executor-only rules, local-dirs and dedicated-nodes (off by default).
-                #expect(record("a-dry")?["rulesSkipped"]?.arrayValue?.count == 4)
+                // The two executor-only rules, local-dirs, and app-labels and dedicated-nodes (off by default).
+                #expect(record("a-dry")?["rulesSkipped"]?.arrayValue?.count == 5)
                 #expect(record("a-update")?["reason"] == "operation UPDATE is not mutated")
                 #expect(record("a-plain")?["reason"]?.stringValue?.hasPrefix("not a Spark pod") == true)
                 #expect(record("a-skip")?["reason"] == "pod opted out with spark-conform.io/skip")

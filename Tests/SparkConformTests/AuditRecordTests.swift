@@ -23,8 +23,10 @@ import Testing
         #expect(record["outcome"] == "patched")
         #expect(record["rulesApplied"] == ["zone-colocation", "app-isolation", "node-lifecycle", "local-dirs"])
         #expect(record["rulesSatisfied"] == ["service-account"])
-        // dedicated-nodes is off in the embedded default.
-        #expect(record["rulesSkipped"] == [["rule": "dedicated-nodes", "reason": "disabled by policy"]])
+        // app-labels and dedicated-nodes are off in the embedded default.
+        #expect(record["rulesSkipped"] == [
+            ["rule": "app-labels", "reason": "disabled by policy"], ["rule": "dedicated-nodes", "reason": "disabled by policy"],
+        ])
         #expect(record["conflicts"]?.arrayValue?.first?["field"] == "spec.nodeSelector.node-lifecycle")
         #expect(record["patchOperations"] == .int(decision.patch.count))
         #expect(record["latencyMs"] == .number("0.123"))
@@ -36,8 +38,8 @@ import Testing
         let request = AdmissionRequest(uid: "u-2", kind: .pod, operation: "CREATE", namespace: "spark", object: pod)
         let record = AuditRecord.decision(Mutator.decide(request, policy: Policy()), request: request, time: "t", latencySeconds: 0.0021)
         #expect(record["pod"] == "spark-pi-*")
-        #expect(record["rulesSkipped"]?.arrayValue?.map { $0["rule"]?.stringValue ?? "" } == ["zone-colocation", "app-isolation", "dedicated-nodes", "local-dirs"])
-        #expect(record["rulesSkipped"]?.arrayValue?.first?["reason"] == "applies to executors only")
+        #expect(record["rulesSkipped"]?.arrayValue?.map { $0["rule"]?.stringValue ?? "" } == ["app-labels", "zone-colocation", "app-isolation", "dedicated-nodes", "local-dirs"])
+        #expect(record["rulesSkipped"]?.arrayValue?[1]["reason"] == "applies to executors only")
         #expect(record["latencyMs"] == .number("2.100"))
 
         let update = AdmissionRequest(uid: "u-3", kind: .pod, operation: "UPDATE", namespace: "spark", object: pod)

@@ -13,7 +13,7 @@ import Testing
     /// Where a rule may write: anything else in a patch is a rule touching what is not its own.
     static let ruleFields = [
         "/spec/affinity", "/spec/nodeSelector", "/spec/tolerations", "/spec/volumes", "/spec/initContainers",
-        "/spec/serviceAccountName", "/spec/serviceAccount", "/spec/securityContext", "/metadata/annotations",
+        "/spec/serviceAccountName", "/spec/serviceAccount", "/spec/securityContext", "/metadata/annotations", "/metadata/labels",
     ]
 
     @Test func thereAreCases() {

@@ -63,7 +63,7 @@ import Testing
         ("rules:\n  local-dirs:\n    initContainer:\n      resources: {limits: {cpu: lots}}", 4, "rules.local-dirs.initContainer.resources.limits.cpu", "quantity"),
         ("rules:\n  service-account:\n    roleArn: my-role", 3, "rules.service-account.roleArn", "not an IAM role ARN"),
         ("rules:\n  service-account:\n    name: Bad_Name", 3, "rules.service-account.name", "not a valid service account name"),
-        ("rules:\n  spot: {}", 2, "rules.spot", "unknown field (expected one of: zone-colocation"),
+        ("rules:\n  spot: {}", 2, "rules.spot", "unknown field (expected one of: app-labels, zone-colocation"),
         ("namespaceOverrides:\n  team-a:\n    rules: {isolation: false}", 3, "namespaceOverrides.team-a.rules.isolation", "unknown field"),
         ("namespaces: [a, b]", 1, "namespaces", "must be a mapping"),
         ("mode: [", nil, "", "not valid YAML"),

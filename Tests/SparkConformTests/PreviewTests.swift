@@ -63,7 +63,8 @@ import Testing
         #expect(text.contains("conflict: node-lifecycle: kept spec.nodeSelector.node-lifecycle=on-demand (policy: spot)"))
         let json = try JSONParser.parse(run(JSONWriter.string(pod), .explain, format: .json).text)
         #expect(json["rules"]?.arrayValue?.map { $0["rule"]?.stringValue ?? "" } == RuleID.allCases.map(\.rawValue))
-        #expect(json["rules"]?.arrayValue?[2]["conflicts"]?.arrayValue?.first?["resolution"] == "kept-pod-value")
+        let nodeLifecycle = json["rules"]?.arrayValue?.first { $0["rule"] == "node-lifecycle" }
+        #expect(nodeLifecycle?["conflicts"]?.arrayValue?.first?["resolution"] == "kept-pod-value")
         #expect(json["outcome"] == "patched")
     }
 

@@ -111,6 +111,41 @@ def restricted(pod):
 
 LEVELS = {"baseline": baseline, "restricted": restricted}
 
+EC2_CAPACITY_KEYS = {"node-lifecycle", "eks.amazonaws.com/capacityType", "karpenter.sh/capacity-type", "noderole",
+                     "eks.amazonaws.com/nodegroup"}
+
+
+def fargate_refusals(pod):
+    """What Fargate refuses or cannot honour: hostPath, added capabilities, EC2 capacity selectors and their tolerations, affinity."""
+    spec, found = pod["spec"], set()
+    for volume in spec.get("volumes") or []:
+        if "hostPath" in volume:
+            found.add(f"hostPath: {volume['name']}")
+    for where, container in containers(pod):
+        for capability in ((container.get("securityContext") or {}).get("capabilities") or {}).get("add") or []:
+            found.add(f"capability: {where} {capability}")
+    for key in (spec.get("nodeSelector") or {}):
+        if key in EC2_CAPACITY_KEYS:
+            found.add(f"nodeSelector: {key}")
+    for toleration in spec.get("tolerations") or []:
+        found.add(f"toleration: {toleration.get('key')}")
+    for kind in ("podAffinity", "podAntiAffinity", "nodeAffinity"):
+        if kind in (spec.get("affinity") or {}):
+            found.add(f"affinity: {kind}")
+    return found
+
+
+FARGATE_POLICY = """
+rules:
+  app-labels: {enabled: true}
+fargate:
+  profiles:
+    - name: spark-fargate
+      selectors:
+        - namespace: spark
+          labels: {spark/component: executor}
+"""
+
 EPHEMERAL_POLICY = """
 rules:
   local-dirs:
@@ -163,13 +198,37 @@ def main():
                     checked += 1
             finally:
                 webhook.stop()
+    # Fargate: every executor the blog's profile selects (after app-labels) gets nothing Fargate refuses.
+    fargate = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        webhook = Webhook(binary, Path(tmp), FARGATE_POLICY)
+        try:
+            for name, _, pod in pods():
+                if (pod["metadata"].get("labels") or {}).get("spark-role") != "executor":
+                    continue
+                if "spark-conform.io/skip" in (pod["metadata"].get("annotations") or {}):
+                    continue  # opted out: the webhook leaves it as it is
+                review = {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {
+                    "uid": str(uuid.uuid4()), "kind": {"group": "", "version": "v1", "kind": "Pod"},
+                    "namespace": "spark", "operation": "CREATE", "object": pod}}
+                answer = webhook.session.post(webhook.url("/mutate"), json=review, verify=webhook.ca, timeout=10).json()["response"]
+                patched = jsonpatch.JsonPatch(json.loads(base64.b64decode(answer["patch"])) if "patch" in answer else []).apply(pod)
+                assert (patched["metadata"].get("labels") or {}).get("spark/component") == "executor", name
+                added = fargate_refusals(patched) - fargate_refusals(pod)
+                assert not added, f"{name} on Fargate: the patch adds {sorted(added)}"
+                fargate += 1
+        finally:
+            webhook.stop()
+    assert fargate > 10
     # The checker itself can fail: the blog's executor brings a hostPath, a root container with CHOWN fails restricted.
     blog = json.loads((Path(__file__).resolve().parents[2] / "fixtures" / "spark-3.5.3-executor-hostpath.json").read_text())
     assert any(v.startswith("hostPath volumes") for v in baseline(blog))
+    assert "hostPath: spark-local-dir-1" in fargate_refusals(blog)
     root = {"spec": {"containers": [{"name": "c", "securityContext": {"runAsUser": 0, "capabilities": {"add": ["CHOWN"]}}}]}}
     assert "capabilities: containers/c adds CHOWN" in restricted(root) and not baseline(root)
     print(f"pod security check: {checked} pods patched at baseline and restricted (labelled namespaces, the cluster "
-          f"default, ephemeral local dirs), no violation added by the patch")
+          f"default, ephemeral local dirs), no violation added by the patch; {fargate} executors selected by the blog's "
+          f"Fargate profile, nothing Fargate refuses added")
 
 
 if __name__ == "__main__":

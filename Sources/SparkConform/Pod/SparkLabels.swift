@@ -4,6 +4,8 @@ public enum SparkLabels {
     /// The application id: unique per application (unlike `spark-app-name`).
     public static let appSelector = "spark-app-selector"
     public static let executorID = "spark-exec-id"
+    /// The application's name, cleaned by Spark (3.3 and later); not unique.
+    public static let appName = "spark-app-name"
 }
 
 public enum OptOutAnnotations {

@@ -25,6 +25,14 @@ public enum DefaultPolicy {
           defaultLevel: privileged   # privileged | baseline | restricted
 
         rules:
+          # The blog's labels, added when missing: spark/app (the app's name) and
+          # spark/component (driver | executor). A Fargate profile can then select
+          # a plain spark-submit's executors. Off by default.
+          app-labels:
+            enabled: false
+            appKey: spark/app
+            componentKey: spark/component
+
           # Executors in the driver's Availability Zone (no cross-AZ shuffle).
           zone-colocation:
             enabled: true

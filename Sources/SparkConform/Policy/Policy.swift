@@ -26,7 +26,10 @@ public struct Policy: Sendable, Equatable {
     /// cluster default the apiserver's AdmissionConfiguration sets (privileged
     /// unless configured). Labelled namespaces are told by the webhook entry they match.
     public var podSecurityDefault: PodSecurityLevel = .privileged
+    /// As eksctl's `fargateProfiles`: pods they select run on Fargate.
+    public var fargateProfiles: [FargateProfile] = []
 
+    public var appLabels = AppLabels()
     public var zoneColocation = AffinityTermSettings(topologyKey: "topology.kubernetes.io/zone")
     public var appIsolation = AffinityTermSettings(topologyKey: "kubernetes.io/hostname")
     public var nodeLifecycle = NodeLifecycle()

@@ -25,6 +25,7 @@ public enum PolicyLoader {
             try namespaces.rejectUnknown()
         }
         if let allow = try fields.bool("allowPodOptOut") { policy.allowPodOptOut = allow }
+        if let profiles = try fields.fargateProfiles() { policy.fargateProfiles = profiles }
         if var podSecurity = try fields.mapping("podSecurity") {
             if let level = try podSecurity.choice("defaultLevel", PodSecurityLevel.self) { policy.podSecurityDefault = level }
             try podSecurity.rejectUnknown()

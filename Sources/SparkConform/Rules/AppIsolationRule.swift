@@ -10,6 +10,7 @@ public struct AppIsolationRule: PodRule {
     public init() {}
 
     public func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome {
+        if let skip = skippedOnFargate(context, "ignores affinity") { return skip }
         let settings = context.policy.appIsolation
         let appID: String
         switch executorAppID(context) {

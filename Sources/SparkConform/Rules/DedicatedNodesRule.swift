@@ -12,6 +12,7 @@ public struct DedicatedNodesRule: PodRule {
     public init() {}
 
     public func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome {
+        if let skip = skippedOnFargate(context, "has no node groups to select or tolerate") { return skip }
         let settings = context.policy.dedicatedNodes
         let placement = settings.placement(for: context.role)
         guard !placement.isEmpty else { return skipped("policy names no dedicated nodes for \(context.role.rawValue) pods") }

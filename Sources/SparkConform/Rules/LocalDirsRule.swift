@@ -31,7 +31,9 @@ public struct LocalDirsRule: PodRule {
         var hostPathVolumes: [String] = []
         var warning: String?
         let level = context.podSecurity
-        let mode = settings.mode(at: level.level)
+        // Fargate refuses hostPath volumes and added capabilities: the emptyDir stays.
+        let onFargate = context.landing.isFargate
+        let mode = onFargate ? .keep : settings.mode(at: level.level)
         var kept: [String] = []
         var madeEphemeral = false
         for (index, volume) in volumes.enumerated() {
@@ -74,8 +76,10 @@ public struct LocalDirsRule: PodRule {
         }
         if !kept.isEmpty {
             notes.append(
-                "\(kept.joined(separator: ", ")) kept as emptyDir (mode keep at \(level.description)"
-                    + (settings.mode == .hostPath && !level.level.allowsHostPath ? ": hostPath is not allowed there)" : ")"))
+                onFargate
+                    ? "\(kept.joined(separator: ", ")) kept as emptyDir (Fargate refuses hostPath)"
+                    : "\(kept.joined(separator: ", ")) kept as emptyDir (mode keep at \(level.description)"
+                        + (settings.mode == .hostPath && !level.level.allowsHostPath ? ": hostPath is not allowed there)" : ")"))
         }
         var conflicts: [Conflict] = []
         if madeEphemeral {
@@ -92,7 +96,9 @@ public struct LocalDirsRule: PodRule {
         }
         if !changes.isEmpty { pod[path: ["spec", "volumes"]] = .array(volumes) }
 
-        if !hostPathVolumes.isEmpty && !level.level.allowsRootInitContainer {
+        if !hostPathVolumes.isEmpty && onFargate {
+            notes.append("no permissions init container: Fargate refuses added capabilities")
+        } else if !hostPathVolumes.isEmpty && !level.level.allowsRootInitContainer {
             notes.append("no permissions init container: a root container with capabilities is not allowed at \(level.description)")
         } else if !hostPathVolumes.isEmpty {
             switch addPermissionsInitContainer(for: hostPathVolumes, role: context.role, settings: settings, to: &pod) {

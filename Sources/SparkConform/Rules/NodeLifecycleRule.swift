@@ -12,6 +12,7 @@ public struct NodeLifecycleRule: PodRule {
     public init() {}
 
     public func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome {
+        if let skip = skippedOnFargate(context, "has no EC2 capacity to select or tolerate") { return skip }
         let settings = context.policy.nodeLifecycle
         let wanted = context.role == .driver ? settings.onDemandValue : settings.spotValue
         var changes: [String] = []

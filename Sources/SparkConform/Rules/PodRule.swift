@@ -33,6 +33,12 @@ extension PodRule {
         RuleOutcome(rule: id, status: .skipped, reason: reason, warning: warning)
     }
 
+    /// The skip outcome on Fargate, which `cannot` (ignores affinity, has no EC2 node labels…).
+    func skippedOnFargate(_ context: RuleContext, _ cannot: String) -> RuleOutcome? {
+        guard case .fargate(let profile, _) = context.landing else { return nil }
+        return skipped("the pod runs on Fargate (profile \(profile)), which \(cannot)")
+    }
+
     /// The skip outcome when the policy limits this rule to other roles.
     func skippedForRole(_ roles: Set<SparkRole>, _ context: RuleContext) -> RuleOutcome? {
         roles.contains(context.role)

@@ -9,6 +9,8 @@ public struct RuleContext: Sendable {
     public let requester: String?
     /// The Pod Security level the patched pod will be judged at.
     public let podSecurity: PodSecurity
+    /// Where the pod will run, judged on the labels it leaves the webhook with.
+    public var landing: Landing = .ec2
 
     public var appID: String? { original.appID }
 

@@ -4,6 +4,7 @@
 /// policy section (a `RuleSettings` type and a `Policy` property) and one line here.
 public enum RuleTable {
     public static let rules: [any PodRule] = [
+        AppLabelsRule(),
         ZoneColocationRule(),
         AppIsolationRule(),
         NodeLifecycleRule(),

@@ -13,6 +13,7 @@ public struct ZoneColocationRule: PodRule {
     public init() {}
 
     public func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome {
+        if let skip = skippedOnFargate(context, "ignores affinity") { return skip }
         let settings = context.policy.zoneColocation
         let appID: String
         switch executorAppID(context) {

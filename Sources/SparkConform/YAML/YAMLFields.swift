@@ -138,6 +138,17 @@ public struct YAMLFields {
         return try YAMLFields(node, path: field(key))
     }
 
+    /// A list of mappings, each read field by field.
+    mutating func mappingList(_ key: String) throws(PolicyError) -> [YAMLFields]? {
+        guard let node = take(key), node.tagName != .null else { return nil }
+        guard case .sequence(let sequence) = node else {
+            throw PolicyError(line: node.mark?.line, field: field(key), message: "must be a list, not \(Self.kind(of: node))")
+        }
+        var result: [YAMLFields] = []
+        for (index, element) in sequence.enumerated() { result.append(try YAMLFields(element, path: "\(field(key))[\(index)]")) }
+        return result
+    }
+
     func line(of key: String) -> Int? { pairs.first { $0.key == key }?.line }
 }
 
