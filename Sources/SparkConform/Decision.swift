@@ -33,6 +33,8 @@ public struct Decision: Sendable {
     public var podSecurity: PodSecurity?
     /// Where the pod will run (when the rules ran).
     public var landing: Landing?
+    /// What local-dirs makes of emptyDir local dirs there (its level and landing decide).
+    public var localDirsMode: Policy.LocalDirs.Mode?
     /// The patch that enforce mode would send; equal to `patch` in enforce mode.
     public var wouldPatch: [PatchOperation] = []
 

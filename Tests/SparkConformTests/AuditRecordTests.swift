@@ -20,6 +20,8 @@ import Testing
         #expect(record["dryRun"] == true)
         #expect(record["mode"] == "enforce")
         #expect(record["podSecurity"] == ["level": "privileged", "source": "policy default"])
+        #expect(record["runsOn"] == "EC2 capacity")
+        #expect(record["localDirsMode"] == "hostPath")
         #expect(record["outcome"] == "patched")
         #expect(record["rulesApplied"] == ["zone-colocation", "app-isolation", "node-lifecycle", "local-dirs"])
         #expect(record["rulesSatisfied"] == ["service-account"])

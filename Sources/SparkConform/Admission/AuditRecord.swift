@@ -28,6 +28,7 @@ public enum AuditRecord {
             add("podSecurity", ["level": .string(podSecurity.level.rawValue), "source": .string(podSecurity.source.rawValue)])
         }
         if let landing = decision.landing { add("runsOn", .string(landing.description)) }
+        if let mode = decision.localDirsMode { add("localDirsMode", .string(mode.rawValue)) }
         add("outcome", .string(decision.outcome.rawValue))
         if let reason = decision.reason { add("reason", .string(reason)) }
         add("rulesApplied", .array(decision.rules(with: .applied).map { .string($0.rule.rawValue) }))

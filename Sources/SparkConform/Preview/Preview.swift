@@ -201,6 +201,7 @@ public enum Preview {
             object["podSecurity"] = ["level": .string(podSecurity.level.rawValue), "source": .string(podSecurity.source.rawValue)]
         }
         if let landing = decision.landing { object["runsOn"] = .string(landing.description) }
+        if let mode = decision.localDirsMode { object["localDirsMode"] = .string(mode.rawValue) }
         object["rules"] = decision.rulesJSON
         object["warnings"] = .array(decision.warnings.map(JSONValue.string))
         object["auditAnnotations"] = .object(JSONObject(decision.auditAnnotations.map { ($0.key, JSONValue.string($0.value)) }))
@@ -224,7 +225,9 @@ public enum Preview {
                 : "mode enforce: \(count) patch operation\(count == 1 ? "" : "s")"
             lines.append("  " + summary)
             if let podSecurity = decision.podSecurity { lines.append("  pod security: \(podSecurity.description)") }
-            if let landing = decision.landing { lines.append("  runs on: \(landing.description)") }
+            if let landing = decision.landing {
+                lines.append("  runs on: \(landing.description); local dirs: \(decision.localDirsMode?.rawValue ?? "-")")
+            }
             let width = RuleID.allCases.map(\.rawValue.count).max() ?? 0
             for outcome in decision.outcomes {
                 let status = outcome.status.rawValue.padding(toLength: 9)
