@@ -76,7 +76,7 @@ public enum Mutator {
             original: pod, role: role, policy: policy, namespace: namespace, requester: requester, podSecurity: podSecurity)
         context.landing = landing(of: pod, role: role, namespace: namespace, policy: policy, skipped: skippedByAnnotation)
         decision.landing = context.landing
-        decision.localDirsMode = context.landing.isFargate ? .keep : policy.localDirs.mode(at: podSecurity.level)
+        decision.localDirsMode = context.localDirsMode
         return run(RuleTable.rules, pod: object, context: context, skipped: skippedByAnnotation, into: decision)
     }
 

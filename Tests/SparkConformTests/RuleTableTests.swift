@@ -20,7 +20,6 @@ import Testing
                 var policy = Policy()
                 rule.setEnabled(enabled, in: &policy)
                 #expect(rule.isEnabled(in: policy) == enabled, "\(rule.id)")
-                #expect(policy.isEnabled(rule.id) == enabled, "\(rule.id)")
             }
         }
     }
@@ -29,9 +28,11 @@ import Testing
     @Test func everyRuleHasItsPolicySection() throws {
         let rules = try #require(try DocumentReader.read(DefaultPolicy.yaml).first?["rules"]?.objectValue)
         #expect(rules.keys == RuleTable.ids.map(\.rawValue))
-        for id in RuleTable.ids {
-            let policy = try PolicyLoader.load(yaml: "namespaceOverrides: {team: {rules: {\(id.rawValue): false}}}")
-            #expect(!policy.resolved(forNamespace: "team").isEnabled(id))
+        for rule in RuleTable.rules {
+            let policy = try PolicyLoader.load(yaml: "namespaceOverrides: {team: {rules: {\(rule.id.rawValue): true}}}")
+            #expect(rule.isEnabled(in: policy.resolved(forNamespace: "team")), "\(rule.id)")
+            let off = try PolicyLoader.load(yaml: "namespaceOverrides: {team: {rules: {\(rule.id.rawValue): false}}}")
+            #expect(!rule.isEnabled(in: off.resolved(forNamespace: "team")), "\(rule.id)")
         }
     }
 }

@@ -5,13 +5,14 @@
 /// affinity.
 public enum Landing: Sendable, Equatable {
     case ec2
-    /// `how`: the profile's selector that matched, or the pod's own binding.
+    /// `how`: the profile's selector that matched, or the pod's own binding
+    /// (`profile` empty when the binding does not name one).
     case fargate(profile: String, how: String)
 
     public var description: String {
         switch self {
         case .ec2: "EC2 capacity"
-        case .fargate(let profile, let how): "Fargate profile \(profile) (\(how))"
+        case .fargate(let profile, let how): profile.isEmpty ? "Fargate (\(how))" : "Fargate profile \(profile) (\(how))"
         }
     }
 

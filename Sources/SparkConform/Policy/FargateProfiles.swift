@@ -34,7 +34,7 @@ extension Policy {
             return .fargate(profile: profile, how: "label \(Landing.profileLabel)")
         }
         if pod.json[path: ["spec", "schedulerName"]]?.stringValue == Landing.schedulerName {
-            return .fargate(profile: "(bound)", how: "schedulerName \(Landing.schedulerName)")
+            return .fargate(profile: "", how: "schedulerName \(Landing.schedulerName)")
         }
         for profile in fargateProfiles {
             if let selector = profile.selectors.first(where: { $0.selects(namespace: namespace, labels: labels) }) {

@@ -93,10 +93,6 @@ extension Policy {
         return PodSecurity(level: podSecurityDefault, source: .policyDefault)
     }
 
-    public func isEnabled(_ id: RuleID) -> Bool {
-        RuleTable.rules.first { $0.id == id }?.isEnabled(in: self) ?? false
-    }
-
     /// Whether pods in this namespace are in scope at all.
     public func covers(namespace: String) -> Bool {
         if excludeNamespaces.contains(namespace) { return false }

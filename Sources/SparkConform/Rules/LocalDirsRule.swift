@@ -31,9 +31,8 @@ public struct LocalDirsRule: PodRule {
         var hostPathVolumes: [String] = []
         var warning: String?
         let level = context.podSecurity
-        // Fargate refuses hostPath volumes and added capabilities: the emptyDir stays.
         let onFargate = context.landing.isFargate
-        let mode = onFargate ? .keep : settings.mode(at: level.level)
+        let mode = context.localDirsMode
         var kept: [String] = []
         var madeEphemeral = false
         for (index, volume) in volumes.enumerated() {

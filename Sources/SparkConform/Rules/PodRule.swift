@@ -35,8 +35,9 @@ extension PodRule {
 
     /// The skip outcome on Fargate, which `cannot` (ignores affinity, has no EC2 node labels…).
     func skippedOnFargate(_ context: RuleContext, _ cannot: String) -> RuleOutcome? {
-        guard case .fargate(let profile, _) = context.landing else { return nil }
-        return skipped("the pod runs on Fargate (profile \(profile)), which \(cannot)")
+        guard context.landing.isFargate else { return nil }
+        // Which profile, and why, is the decision's "runs on"; the reason stays short.
+        return skipped("the pod runs on Fargate, which \(cannot)")
     }
 
     /// The skip outcome when the policy limits this rule to other roles.

@@ -14,6 +14,12 @@ public struct RuleContext: Sendable {
 
     public var appID: String? { original.appID }
 
+    /// What local-dirs makes of emptyDir local dirs: Fargate refuses hostPath, and
+    /// a Pod Security level may forbid it (the policy says what to do instead).
+    public var localDirsMode: Policy.LocalDirs.Mode {
+        landing.isFargate ? .keep : policy.localDirs.mode(at: podSecurity.level)
+    }
+
     /// The requester's service account when it lives in the pod's namespace:
     /// an account known to exist there.
     public var requestingServiceAccount: String? {
