@@ -7,6 +7,8 @@ public struct ServerConfiguration: Sendable {
     public var certificateFile: String
     public var keyFile: String
     public var minimumTLSVersion: TLSFiles.MinimumVersion = .tls12
+    /// TLS 1.2 suites offered: ECDHE with AEAD only (`TLSCipherSuites`).
+    public var cipherSuites: TLSCipherSuites = .default
     /// The apiserver caps objects near 1.5 MB; an UPDATE carries two of them.
     public var maximumBodyBytes = 4 * 1024 * 1024
     /// The policy file to watch for changes; nil runs the given policy for good.

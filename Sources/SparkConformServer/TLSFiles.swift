@@ -49,10 +49,13 @@ public enum TLSFiles {
         }
     }
 
-    public static func serverConfiguration(_ pair: ServingPair, minimumVersion: MinimumVersion) -> TLSConfiguration {
+    public static func serverConfiguration(
+        _ pair: ServingPair, minimumVersion: MinimumVersion, cipherSuites: TLSCipherSuites = .default
+    ) -> TLSConfiguration {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: pair.chain.map { .certificate($0) }, privateKey: .privateKey(pair.key))
         configuration.minimumTLSVersion = minimumVersion.nio
+        configuration.cipherSuiteValues = cipherSuites.ciphers
         // Closing waits for the peer's close_notify, which idle pooled clients never send;
         // the response is already out, so do not hold shutdown for the 5 s default.
         configuration.shutdownTimeout = .seconds(1)

@@ -109,7 +109,8 @@ public struct WebhookServer: Service {
         configuration: ServerConfiguration, certificates: CertificateReloader, pollers: [any Service], auditLog: LineWriter?,
         logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void, transport: Transport
     ) throws {
-        var tlsConfiguration = TLSFiles.serverConfiguration(certificates.pair, minimumVersion: configuration.minimumTLSVersion)
+        var tlsConfiguration = TLSFiles.serverConfiguration(
+            certificates.pair, minimumVersion: configuration.minimumTLSVersion, cipherSuites: configuration.cipherSuites)
         tlsConfiguration.applicationProtocols = NIOHTTP2SupportedALPNProtocols
         tlsConfiguration.sslContextCallback = certificates.contextCallback
         tls = try NIOSSLContext(configuration: tlsConfiguration)

@@ -29,6 +29,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-min-version"), help: "Lowest TLS version: 1.2 or 1.3 (env SPARK_CONFORM_TLS_MIN_VERSION).")
     var tlsMinVersion: String?
 
+    @Option(
+        name: .customLong("tls-cipher-suites"),
+        help: "Comma-separated TLS 1.2 cipher suites, IANA names, in preference order; only ECDHE with AES-GCM or ChaCha20-Poly1305 (env SPARK_CONFORM_TLS_CIPHER_SUITES; default: all six of those).")
+    var tlsCipherSuites: String?
+
     @Option(help: "Largest request body in bytes (env SPARK_CONFORM_MAX_BODY_BYTES; default 4 MiB).")
     var maxBodyBytes: Int?
 
@@ -71,6 +76,14 @@ struct ServeCommand: AsyncParsableCommand {
         else {
             throw ValidationError(
                 "--policy-reload-interval, --tls-reload-interval, --idle-timeout-seconds and --request-timeout-seconds must be positive, --shutdown-drain-seconds not negative")
+        }
+        var cipherSuites = TLSCipherSuites.default
+        if let list = Environment.value(tlsCipherSuites, "SPARK_CONFORM_TLS_CIPHER_SUITES") {
+            do {
+                cipherSuites = try TLSCipherSuites(parsing: list)
+            } catch {
+                throw ValidationError("--tls-cipher-suites: \(error.description)")
+            }
         }
         // Operational logs are JSON lines on stderr; the audit log goes to stdout or its file.
         LoggingSystem.bootstrap { label in
@@ -124,6 +137,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             configuration.minimumTLSVersion = parsed
         }
+        configuration.cipherSuites = cipherSuites
         if let limit = Environment.value(maxBodyBytes.map(String.init), "SPARK_CONFORM_MAX_BODY_BYTES") {
             guard let bytes = Int(limit), bytes > 0 else { throw ValidationError("max body bytes '\(limit)' is not a positive number") }
             configuration.maximumBodyBytes = bytes
