@@ -6,6 +6,13 @@ public enum AuditRecord {
     /// Marks audit lines apart from operational log lines in one stream.
     public static let kind = "admission-audit"
 
+    /// The record's member names: the writer here and `AuditReport`, its reader, share them.
+    public enum Field: String, Sendable {
+        case kind, time, uid, namespace, pod, role, appId, operation, dryRun, mode, podSecurity, runsOn, localDirsMode
+        case outcome, reason, rulesApplied, rulesSatisfied, rulesSkipped, conflicts, patchOperations
+        case wouldPatchOperations, wouldPatch, warnings, latencyMs, user, status, error
+    }
+
     public static func decision(
         _ decision: Decision, request: AdmissionRequest, time: String, latencySeconds: Double
     ) -> JSONValue {
@@ -13,39 +20,39 @@ public enum AuditRecord {
         // Members in order, each key once: built as a list, not by keyed assignment.
         var members: [JSONMember] = []
         members.reserveCapacity(20)
-        func add(_ key: String, _ value: JSONValue) { members.append(JSONMember(key: key, value: value)) }
-        add("kind", .string(kind))
-        add("time", .string(time))
-        add("uid", .string(request.uid))
-        add("namespace", .string(request.namespace))
-        add("pod", .string(pod.isEmpty ? request.name : pod))
-        add("role", decision.role.map { .string($0.rawValue) } ?? .null)
-        add("appId", decision.appID.map(JSONValue.string) ?? .null)
-        add("operation", .string(request.operation))
-        add("dryRun", .bool(request.dryRun))
-        add("mode", .string(decision.mode.rawValue))
+        func add(_ field: Field, _ value: JSONValue) { members.append(JSONMember(key: field.rawValue, value: value)) }
+        add(.kind, .string(kind))
+        add(.time, .string(time))
+        add(.uid, .string(request.uid))
+        add(.namespace, .string(request.namespace))
+        add(.pod, .string(pod.isEmpty ? request.name : pod))
+        add(.role, decision.role.map { .string($0.rawValue) } ?? .null)
+        add(.appId, decision.appID.map(JSONValue.string) ?? .null)
+        add(.operation, .string(request.operation))
+        add(.dryRun, .bool(request.dryRun))
+        add(.mode, .string(decision.mode.rawValue))
         if let podSecurity = decision.podSecurity {
-            add("podSecurity", ["level": .string(podSecurity.level.rawValue), "source": .string(podSecurity.source.rawValue)])
+            add(.podSecurity, ["level": .string(podSecurity.level.rawValue), "source": .string(podSecurity.source.rawValue)])
         }
-        if let landing = decision.landing { add("runsOn", .string(landing.description)) }
-        if let mode = decision.localDirsMode { add("localDirsMode", .string(mode.rawValue)) }
-        add("outcome", .string(decision.outcome.rawValue))
-        if let reason = decision.reason { add("reason", .string(reason)) }
-        add("rulesApplied", .array(decision.rules(with: .applied).map { .string($0.rule.rawValue) }))
-        add("rulesSatisfied", .array(decision.rules(with: .satisfied).map { .string($0.rule.rawValue) }))
-        add("rulesSkipped", .array(decision.rules(with: .skipped).map {
+        if let landing = decision.landing { add(.runsOn, .string(landing.description)) }
+        if let mode = decision.localDirsMode { add(.localDirsMode, .string(mode.rawValue)) }
+        add(.outcome, .string(decision.outcome.rawValue))
+        if let reason = decision.reason { add(.reason, .string(reason)) }
+        add(.rulesApplied, .array(decision.rules(with: .applied).map { .string($0.rule.rawValue) }))
+        add(.rulesSatisfied, .array(decision.rules(with: .satisfied).map { .string($0.rule.rawValue) }))
+        add(.rulesSkipped, .array(decision.rules(with: .skipped).map {
             ["rule": .string($0.rule.rawValue), "reason": .string($0.reason)]
         }))
-        add("conflicts", decision.conflictsJSON)
-        add("patchOperations", .int(decision.patch.count))
+        add(.conflicts, decision.conflictsJSON)
+        add(.patchOperations, .int(decision.patch.count))
         if decision.mode == .audit {
-            add("wouldPatchOperations", .int(decision.wouldPatch.count))
+            add(.wouldPatchOperations, .int(decision.wouldPatch.count))
             // Exactly what enforce mode would have sent.
-            add("wouldPatch", PatchOperation.document(decision.wouldPatch))
+            add(.wouldPatch, PatchOperation.document(decision.wouldPatch))
         }
-        add("warnings", .array(decision.warnings.map(JSONValue.string)))
-        add("latencyMs", .number(milliseconds(latencySeconds)))
-        add("user", request.username.map(JSONValue.string) ?? .null)
+        add(.warnings, .array(decision.warnings.map(JSONValue.string)))
+        add(.latencyMs, .number(milliseconds(latencySeconds)))
+        add(.user, request.username.map(JSONValue.string) ?? .null)
         return .object(JSONObject(distinctMembers: members))
     }
 
@@ -53,11 +60,12 @@ public enum AuditRecord {
     public static func rejected(
         status: Int, message: String, uid: String?, time: String, latencySeconds: Double
     ) -> JSONValue {
-        .object(JSONObject([
-            ("kind", .string(kind)), ("time", .string(time)), ("uid", uid.map(JSONValue.string) ?? .null),
-            ("outcome", "rejected"), ("status", .int(status)), ("error", .string(message)),
-            ("latencyMs", .number(milliseconds(latencySeconds))),
-        ]))
+        let members: [(Field, JSONValue)] = [
+            (.kind, .string(kind)), (.time, .string(time)), (.uid, uid.map(JSONValue.string) ?? .null),
+            (.outcome, "rejected"), (.status, .int(status)), (.error, .string(message)),
+            (.latencyMs, .number(milliseconds(latencySeconds))),
+        ]
+        return .object(JSONObject(members.map { ($0.0.rawValue, $0.1) }))
     }
 
     /// Three decimals, written without Foundation's number formatting.
