@@ -8,6 +8,7 @@ strict), and asserts what the webhook configuration and Deployment must say.
 Usage: check_chart.py [path to the spark-conform binary]
 """
 import base64
+import json
 import subprocess
 import sys
 import tempfile
@@ -31,7 +32,8 @@ CASES = {
     "existing secret": {"certificates": {"mode": "existing", "existing": {"secretName": "my-tls", "caBundle": base64.b64encode(b"-----BEGIN CERTIFICATE-----\n").decode()}}},
     "everything on": {
         "replicaCount": 1, "webhook": {"failurePolicy": "Fail", "optIn": True, "excludeNamespaces": ["kube-system", "monitoring"]},
-        "serviceMonitor": {"enabled": True}, "networkPolicy": {"enabled": True, "from": [{"ipBlock": {"cidr": "10.0.0.0/16"}}]},
+        "serviceMonitor": {"enabled": True}, "prometheusRule": {"enabled": True, "labels": {"release": "kube-prometheus-stack"}},
+        "grafanaDashboard": {"enabled": True, "namespace": "monitoring", "annotations": {"grafana_folder": "Spark"}}, "networkPolicy": {"enabled": True, "from": [{"ipBlock": {"cidr": "10.0.0.0/16"}}]},
         "preStopSleepSeconds": 0,
         "policy": {"mode": "audit", "rules": {"node-lifecycle": {"preset": "karpenter"}}, "namespaceOverrides": {"etl": {"serviceAccount": "etl-spark"}}},
     },
@@ -128,9 +130,16 @@ def check_case(name, values):
     assert len(by_kind(documents, "PodDisruptionBudget")) == (1 if values.get("replicaCount", 2) > 1 else 0)
     assert len(by_kind(documents, "ServiceMonitor")) == (1 if values.get("serviceMonitor", {}).get("enabled") else 0)
     assert len(by_kind(documents, "NetworkPolicy")) == (1 if values.get("networkPolicy", {}).get("enabled") else 0)
+    assert len(by_kind(documents, "PrometheusRule")) == (1 if values.get("prometheusRule", {}).get("enabled") else 0)
+    dashboards = [c for c in by_kind(documents, "ConfigMap") if "spark-conform.json" in c["data"]]
+    assert len(dashboards) == (1 if values.get("grafanaDashboard", {}).get("enabled") else 0)
+    for dashboard in dashboards:
+        assert dashboard["metadata"]["labels"]["grafana_dashboard"] == "1"
+        assert dashboard["metadata"]["namespace"] == values["grafanaDashboard"].get("namespace", NAMESPACE)
+        json.loads(dashboard["data"]["spark-conform.json"])
 
     # The rendered policy is one the webhook accepts.
-    [config_map] = by_kind(documents, "ConfigMap")
+    [config_map] = [c for c in by_kind(documents, "ConfigMap") if "policy.yaml" in c["data"]]
     with tempfile.NamedTemporaryFile("w", suffix=".yaml") as policy:
         policy.write(config_map["data"]["policy.yaml"])
         policy.flush()
@@ -212,7 +221,7 @@ def main():
     expect_refused({"certificates": {"mode": "self"}}, "mode")
     expect_refused({"replicas": 3}, "replicas")
     print(f"chart check: {len(CASES)} value sets linted (strict) and rendered, {total} manifests valid against Kubernetes {K8S} "
-          f"(cert-manager and ServiceMonitor resources checked for shape), 4 bad value sets refused")
+          f"(cert-manager, ServiceMonitor and PrometheusRule resources checked for shape; check_alerts.py runs the rules), 4 bad value sets refused")
 
 
 if __name__ == "__main__":

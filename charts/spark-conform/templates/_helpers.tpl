@@ -37,3 +37,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- $service := include "spark-conform.fullname" . -}}
 {{- list $service (printf "%s.%s" $service .Release.Namespace) (printf "%s.%s.svc" $service .Release.Namespace) (printf "%s.%s.svc.cluster.local" $service .Release.Namespace) | toJson }}
 {{- end }}
+
+{{/* The webhook entries' names (webhook.yaml), as a PromQL regex matching all four: the apiserver labels its webhook metrics with them. */}}
+{{- define "spark-conform.webhookNamePattern" -}}
+((privileged|baseline|restricted)\\.)?pods\\.spark-conform\\.io
+{{- end }}
