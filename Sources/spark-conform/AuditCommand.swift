@@ -38,7 +38,7 @@ struct AuditReportCommand: ParsableCommand {
     func run() throws {
         let handle: FileHandle
         if let file, file != "-" {
-            guard let opened = FileHandle(forReadingAtPath: file) else { throw Self.fail("cannot read \(file)") }
+            guard let opened = FileHandle(forReadingAtPath: file) else { throw Invocation.fail("audit report", "cannot read \(file)") }
             handle = opened
         } else {
             handle = .standardInput
@@ -50,7 +50,7 @@ struct AuditReportCommand: ParsableCommand {
                 chunk.withUnsafeBytes { report.add(bytes: $0.bindMemory(to: UInt8.self)) }
             }
         } catch {
-            throw Self.fail("cannot read \(file ?? "stdin"): \(error.localizedDescription)")
+            throw Invocation.fail("audit report", "cannot read \(file ?? "stdin"): \(error.localizedDescription)")
         }
         report.finish()
         switch format {
@@ -59,8 +59,4 @@ struct AuditReportCommand: ParsableCommand {
         }
     }
 
-    static func fail(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("spark-conform audit report: \(message)\n".utf8))
-        return ExitCode(1)
-    }
 }

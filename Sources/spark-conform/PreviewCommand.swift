@@ -41,28 +41,24 @@ struct PreviewCommand: ParsableCommand {
                 input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
             }
         } catch {
-            throw Self.fail("cannot read \(file ?? "stdin"): \(error.localizedDescription)")
+            throw Invocation.fail("preview", "cannot read \(file ?? "stdin"): \(error.localizedDescription)")
         }
         let loaded: Policy
         do {
             (loaded, _) = try PolicyFile.load(policy)
         } catch {
-            throw Self.fail("\(error)")
+            throw Invocation.fail("preview", "\(error)")
         }
         let report: Preview.Report
         do {
             report = try Preview.run(input, options: Preview.Options(output: output, format: format, namespace: namespace, podSecurity: podSecurity), policy: loaded)
         } catch {
-            throw Self.fail("\(file ?? "stdin"): \(error.message)")
+            throw Invocation.fail("preview", "\(file ?? "stdin"): \(error.message)")
         }
         print(report.text, terminator: "")
         if failOnChange, report.wouldChange { throw ExitCode(3) }
     }
 
-    static func fail(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("spark-conform preview: \(message)\n".utf8))
-        return ExitCode(1)
-    }
 }
 
 extension Preview.Output: ExpressibleByArgument {}

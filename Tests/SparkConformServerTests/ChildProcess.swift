@@ -13,18 +13,24 @@ enum ChildProcess {
         let stderr: String
     }
 
-    static func run(_ executable: URL, _ arguments: [String], stdin: [UInt8] = []) async throws -> Result {
+    /// `addingEnvironment`: variables set on top of this process's environment.
+    static func run(
+        _ executable: URL, _ arguments: [String], stdin: [UInt8] = [], addingEnvironment: [String: String] = [:]
+    ) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Swift.Result { try runBlocking(executable, arguments, stdin: stdin) })
+                continuation.resume(with: Swift.Result { try runBlocking(executable, arguments, stdin: stdin, environment: addingEnvironment) })
             }
         }
     }
 
-    private static func runBlocking(_ executable: URL, _ arguments: [String], stdin: [UInt8]) throws -> Result {
+    private static func runBlocking(_ executable: URL, _ arguments: [String], stdin: [UInt8], environment: [String: String]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let input = Pipe(), output = Pipe(), errors = Pipe()
         process.standardInput = input
         process.standardOutput = output
