@@ -115,7 +115,7 @@ public struct AuditReport: Sendable {
     /// The next bytes of the log, cut anywhere: lines are completed across calls.
     public mutating func add(bytes chunk: UnsafeBufferPointer<UInt8>) {
         var start = 0
-        while let newline = chunk[start...].firstIndex(of: UInt8(ascii: "\n")) {
+        while let newline = NewlineScan.firstNewline(in: chunk, from: start) {
             if pending.isEmpty && !pendingTooLong {
                 add(line: UnsafeBufferPointer(rebasing: chunk[start..<newline]))
             } else {
@@ -206,12 +206,11 @@ public struct AuditReport: Sendable {
         overall.add(decision, reasonsPerRule: limits.reasonsPerRule)
         guard !decision.dryRun, decision.reason == nil else { return }
         let changes = !decision.applied.isEmpty
-        let pod = "\(decision.namespace)/\(decision.pod)"
         for conflict in decision.conflicts {
             conflicts.update(conflict, new: ConflictSummary()) { summary in
                 summary.pods += 1
                 summary.namespaces.insert(decision.namespace)
-                if summary.examplePods.count < limits.examplePods { summary.examplePods.append(pod) }
+                if summary.examplePods.count < limits.examplePods { summary.examplePods.append("\(decision.namespace)/\(decision.pod)") }
             }
         }
         if let appID = decision.appID {
