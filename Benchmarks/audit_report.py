@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Speed and memory of `spark-conform audit report` on a large audit log.
 
-1. Runs the real server (audit mode) and sends it every fixture and every
+1. Runs the real server (audit mode unless --mode enforce) and sends it every fixture and every
    golden case's pod in four namespaces: a log the server itself wrote.
 2. Grows that log to N lines (default 1,000,000) by repeating its records
    across 50 namespaces with new uids, pod names and app ids, with a bad line
    every 10,000 lines.
 3. Times `audit report` over it (wall clock and peak RSS from /usr/bin/time
    when present, else from the kernel's rusage), text and JSON.
-Usage: audit_report.py BINARY [LINES] [--keep FILE]
+Usage: audit_report.py BINARY [LINES] [--mode audit|enforce] [--keep FILE]
+(audit mode's records carry the patch enforce mode would send: about three times the bytes.)
 """
 import json
 import os
@@ -39,12 +40,12 @@ def pods():
     return found
 
 
-def seed_log(binary, workdir):
-    """The records the real server writes for every pod, in audit mode."""
+def seed_log(binary, workdir, mode):
+    """The records the real server writes for every pod, in the given mode."""
     port = free_port()
     log = workdir / "seed.log"
     policy = workdir / "policy.yaml"
-    policy.write_text("mode: audit\n")
+    policy.write_text(f"mode: {mode}\n")
     server = subprocess.Popen([binary, "serve", "--host", "127.0.0.1", "--port", str(port), "--policy", str(policy),
                                "--dev-cert-dir", str(workdir / "certs"), "--audit-log", str(log)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -105,13 +106,14 @@ def main():
     binary = sys.argv[1]
     count = int(sys.argv[2]) if len(sys.argv) > 2 and not sys.argv[2].startswith("--") else 1_000_000
     keep = sys.argv[sys.argv.index("--keep") + 1] if "--keep" in sys.argv else None
+    mode = sys.argv[sys.argv.index("--mode") + 1] if "--mode" in sys.argv else "audit"
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        records = seed_log(binary, workdir)
+        records = seed_log(binary, workdir, mode)
         log = Path(keep) if keep else workdir / "big.log"
         grow(records, count, log)
         size = os.path.getsize(log)
-        print(f"log: {count:,} lines, {size / 2**20:.0f} MiB, from {len(records)} records the server wrote in audit mode")
+        print(f"log: {count:,} lines, {size / 2**20:.0f} MiB, from {len(records)} records the server wrote in {mode} mode")
         for form in ("text", "json"):
             # Each run is its own child: ru_maxrss of children is the largest so far, so text runs first.
             elapsed, peak_mib, output = timed([binary, "audit", "report", "--format", form, str(log)])

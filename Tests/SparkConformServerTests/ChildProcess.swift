@@ -43,7 +43,9 @@ enum ChildProcess {
         DispatchQueue.global().async(group: drained) { out = output.fileHandleForReading.readDataToEndOfFile() }
         DispatchQueue.global().async(group: drained) { err = errors.fileHandleForReading.readDataToEndOfFile() }
         DispatchQueue.global().async(group: drained) {
-            input.fileHandleForWriting.write(Data(stdin))
+            // A program may exit without reading its input (a bad flag): the write then
+            // fails with EPIPE, which the throwing API reports instead of trapping.
+            try? input.fileHandleForWriting.write(contentsOf: Data(stdin))
             try? input.fileHandleForWriting.close()
         }
         drained.wait()
