@@ -28,6 +28,9 @@ public struct ServerConfiguration: Sendable {
     /// `POST /preview` requests queued or running at once (on one thread of their
     /// own, off the event loops); more are answered 429 at once.
     public var backgroundRequestLimit = 4
+    /// Between closing the listener and closing idle connections: a connection
+    /// accepted just before has its first request answered, not cut.
+    public var connectionGrace: Duration = .milliseconds(500)
     /// A buffered audit log is written out at least this often (and when the server stops).
     public var auditFlushInterval: Duration = .milliseconds(100)
 

@@ -14,8 +14,6 @@ import SparkConform
 public struct WebhookServer: Service {
     /// How long an HTTP/2 connection may take to finish its streams after GOAWAY.
     static let http2GraceTime = TimeAmount.seconds(5)
-    /// Between closing the listener and closing idle connections.
-    static let firstRequestGrace = Duration.milliseconds(500)
 
     /// What each connection's handler needs: the answer to a whole request, the body limit, and whether to drain.
     struct Transport: Sendable {
@@ -144,7 +142,7 @@ public struct WebhookServer: Service {
                 // A connection accepted just before the listener closed has its first
                 // request on the way: let it arrive and be answered (with `Connection:
                 // close`, as the drain has begun) rather than close the connection under it.
-                try? await Task.sleep(for: Self.firstRequestGrace)
+                try? await Task.sleep(for: configuration.connectionGrace)
                 connections.quiesceAll()
                 await withTaskCancellationHandler {
                     await connections.waitUntilAllClosed()

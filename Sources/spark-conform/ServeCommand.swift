@@ -61,6 +61,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds to keep serving after SIGTERM, closing HTTP/1.1 connections after each response, before the graceful stop (default 2).")
     var shutdownDrainSeconds: Double = 2
 
+    @Option(help: "Seconds, after the listener closes, before idle connections are closed: a connection accepted just before has its first request answered (default 0.5).")
+    var connectionGraceSeconds: Double = 0.5
+
     @Option(help: "Seconds a connection may sit with nothing read or written before it is closed (default 300; above the apiserver's 90 s, so the client closes first).")
     var idleTimeoutSeconds: Double = 300
 
@@ -72,10 +75,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ValidationError("--log-level '\(levelName)' is not one of: trace, debug, info, notice, warning, error, critical")
         }
-        guard policyReloadInterval > 0, tlsReloadInterval > 0, idleTimeoutSeconds > 0, requestTimeoutSeconds > 0, shutdownDrainSeconds >= 0
+        guard policyReloadInterval > 0, tlsReloadInterval > 0, idleTimeoutSeconds > 0, requestTimeoutSeconds > 0, shutdownDrainSeconds >= 0,
+            connectionGraceSeconds >= 0
         else {
             throw ValidationError(
-                "--policy-reload-interval, --tls-reload-interval, --idle-timeout-seconds and --request-timeout-seconds must be positive, --shutdown-drain-seconds not negative")
+                "--policy-reload-interval, --tls-reload-interval, --idle-timeout-seconds and --request-timeout-seconds must be positive, --shutdown-drain-seconds and --connection-grace-seconds not negative")
         }
         var cipherSuites = TLSCipherSuites.default
         if let list = Environment.value(tlsCipherSuites, "SPARK_CONFORM_TLS_CIPHER_SUITES") {
@@ -131,6 +135,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.certificateReloadInterval = .seconds(tlsReloadInterval)
         configuration.idleTimeout = .seconds(idleTimeoutSeconds)
         configuration.requestTimeout = .seconds(requestTimeoutSeconds)
+        configuration.connectionGrace = .seconds(connectionGraceSeconds)
         if let version = Environment.value(tlsMinVersion, "SPARK_CONFORM_TLS_MIN_VERSION") {
             guard let parsed = TLSFiles.MinimumVersion(rawValue: version) else {
                 throw ValidationError("--tls-min-version '\(version)' is not 1.2 or 1.3")

@@ -14,6 +14,9 @@ import Testing
             let context = try NIOSSLContext(configuration: tls)
             // One connection completes the handshake and goes quiet; one never even says hello.
             for handshake in [true, false] {
+                // Before connecting: the server's idle timer cannot start earlier, so however
+                // late this task runs, `lasted` is never shorter than the server's wait.
+                let opened = ContinuousClock.now
                 let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
@@ -24,7 +27,6 @@ import Testing
                         }
                     }
                     .connect(host: "127.0.0.1", port: server.port).get()
-                let opened = ContinuousClock.now
                 // Closed by the server, or by us after 3 s so a missing timeout fails rather than hangs.
                 let closedByServer = try await withThrowingTaskGroup(of: Bool.self) { group in
                     group.addTask { try? await channel.closeFuture.get(); return true }
