@@ -1,3 +1,4 @@
+import Dispatch
 import SparkConform
 import SparkConformTestSupport
 import Testing
@@ -40,6 +41,34 @@ import Testing
         #expect(whole.contains(#""dryRun":1"#))
         for chunk in [1, 2, 3, 7, 64, 1000, 4096] {
             #expect(JSONWriter.string(Self.report(log, chunk: chunk).json(top: 10)) == whole, "chunk \(chunk)")
+        }
+    }
+
+    /// The log three times over with bad, blank and too long lines between, as one reader and as parts on threads.
+    @Test func partsOnThreadsGiveWhatOneReaderGives() throws {
+        let record = try Self.log()
+        let noise = Array("not json\n\n{\"level\":\"info\"}\n\(String(repeating: "z", count: 300))\n[1]\n".utf8)
+        let log = record + noise + record + noise + record
+        var limits = AuditReport.Limits()
+        limits.lineBytes = 200
+        let expected = JSONWriter.string(Self.report(log, chunk: log.count, limits: limits).json(top: 10))
+        #expect(expected.contains(#""badLines":"#))
+        let onThreads: (Int, @Sendable (Int) -> Void) -> Void = { count, body in DispatchQueue.concurrentPerform(iterations: count, execute: body) }
+        let inTurn: (Int, @Sendable (Int) -> Void) -> Void = { count, body in (0..<count).forEach(body) }
+        for (runParts, parts) in [(onThreads, 2), (onThreads, 3), (inTurn, 4), (inTurn, 1)] {
+            for chunk in [5, 500, 4096, log.count] {
+                var report = AuditReport(limits: limits)
+                log.withUnsafeBufferPointer { buffer in
+                    var start = 0
+                    while start < buffer.count {
+                        let end = min(buffer.count, start + chunk)
+                        report.add(bytes: UnsafeBufferPointer(rebasing: buffer[start..<end]), parts: parts, runParts: runParts)
+                        start = end
+                    }
+                }
+                report.finish()
+                #expect(JSONWriter.string(report.json(top: 10)) == expected, "\(parts) parts, chunk \(chunk)")
+            }
         }
     }
 

@@ -80,23 +80,23 @@ public struct AuditReport: Sendable {
     }
 
     public let limits: Limits
-    public private(set) var lines = 0
-    public private(set) var records = 0
+    public internal(set) var lines = 0
+    public internal(set) var records = 0
     /// JSON objects that are not audit records: the server's operational log
     /// lines, when both streams were collected together.
-    public private(set) var otherLines = 0
-    public private(set) var blankLines = 0
-    public private(set) var badLines = 0
-    public private(set) var badLineExamples: [BadLine] = []
+    public internal(set) var otherLines = 0
+    public internal(set) var blankLines = 0
+    public internal(set) var badLines = 0
+    public internal(set) var badLineExamples: [BadLine] = []
     /// Requests refused before any decision (bad JSON, wrong content type), by HTTP status.
-    public private(set) var rejected = BoundedTally<Int, Int>(limit: smallTallyLimit)
-    public private(set) var firstTime: String?
-    public private(set) var lastTime: String?
-    public private(set) var namespaces: BoundedTally<String, NamespaceSummary>
+    public internal(set) var rejected = BoundedTally<Int, Int>(limit: smallTallyLimit)
+    public internal(set) var firstTime: String?
+    public internal(set) var lastTime: String?
+    public internal(set) var namespaces: BoundedTally<String, NamespaceSummary>
     /// Every namespace together, also those beyond the namespace limit.
-    public private(set) var overall: NamespaceSummary
-    public private(set) var conflicts: BoundedTally<ConflictKey, ConflictSummary>
-    public private(set) var apps: BoundedTally<AppKey, AppSummary>
+    public internal(set) var overall: NamespaceSummary
+    public internal(set) var conflicts: BoundedTally<ConflictKey, ConflictSummary>
+    public internal(set) var apps: BoundedTally<AppKey, AppSummary>
     /// The start of a line whose end is in the next chunk.
     private var pending: [UInt8] = []
     private var pendingTooLong = false

@@ -22,6 +22,23 @@ public struct BoundedTally<Key: Hashable & Sendable, Value: Sendable>: Sendable 
     }
 }
 
+extension BoundedTally {
+    /// `other`'s entries added in. A key that no longer fits adds its `weight`
+    /// (the updates it stands for) to `unitemised`.
+    public mutating func merge(_ other: Self, weight: (Value) -> Int, combine: (inout Value, Value) -> Void) {
+        unitemised += other.unitemised
+        for (key, value) in other.entries {
+            if let index = entries.index(forKey: key) {
+                combine(&entries.values[index], value)
+            } else if entries.count < limit {
+                entries[key] = value
+            } else {
+                unitemised += weight(value)
+            }
+        }
+    }
+}
+
 extension BoundedTally where Value == Int {
     public mutating func increment(_ key: Key) { update(key, new: 0) { $0 += 1 } }
 }
