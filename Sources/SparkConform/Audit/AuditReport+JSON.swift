@@ -21,7 +21,7 @@ extension AuditReport {
                 [
                     "rule": .string(key.rule), "field": .string(key.field), "podValue": .string(key.podValue),
                     "policyValue": .string(key.policyValue), "resolution": .string(key.resolution), "pods": .int(summary.pods),
-                    "namespaces": .array(summary.namespaces.sorted().map(JSONValue.string)),
+                    "namespaces": Self.countsJSON(summary.namespaces.entries),
                     "examplePods": .array(summary.examplePods.map(JSONValue.string)),
                 ]
             }),

@@ -61,7 +61,7 @@ extension AuditReport {
         overall.merge(later.overall)
         conflicts.merge(later.conflicts, weight: \.pods) { summary, more in
             summary.pods += more.pods
-            summary.namespaces.formUnion(more.namespaces)
+            summary.namespaces.merge(more.namespaces, weight: { $0 }, combine: +=)
             summary.examplePods += more.examplePods.prefix(limits.examplePods - summary.examplePods.count)
         }
         apps.merge(later.apps, weight: \.pods) { summary, more in

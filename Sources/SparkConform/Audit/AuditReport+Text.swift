@@ -27,7 +27,7 @@ extension AuditReport {
             for (key, summary) in conflicts {
                 let verb = key.resolution == Conflict.Resolution.overridden.rawValue ? "replaced" : "kept"
                 line("  \(Self.right(summary.pods, 7))  \(key.rule): \(verb) \(key.field)=\(key.podValue) (policy: \(key.policyValue))"
-                    + " in \(summary.namespaces.sorted().joined(separator: ", ")); e.g. \(summary.examplePods.joined(separator: ", "))")
+                    + " in \(Self.sortedCounts(summary.namespaces).map(\.key).joined(separator: ", ")); e.g. \(summary.examplePods.joined(separator: ", "))")
             }
         }
         let apps = topApps(top)

@@ -58,7 +58,8 @@ public struct AuditReport: Sendable {
 
     public struct ConflictSummary: Sendable {
         public var pods = 0
-        public var namespaces: Set<String> = []
+        /// Pods per namespace; a conflict seen in very many namespaces lists the first 50.
+        public var namespaces = BoundedTally<String, Int>(limit: 50)
         public var examplePods: [String] = []
     }
 
@@ -209,7 +210,7 @@ public struct AuditReport: Sendable {
         for conflict in decision.conflicts {
             conflicts.update(conflict, new: ConflictSummary()) { summary in
                 summary.pods += 1
-                summary.namespaces.insert(decision.namespace)
+                summary.namespaces.increment(decision.namespace)
                 if summary.examplePods.count < limits.examplePods { summary.examplePods.append("\(decision.namespace)/\(decision.pod)") }
             }
         }
