@@ -12,8 +12,8 @@ extension AuditReport {
         // A line begun in an earlier chunk is completed here first, in order.
         guard parts > 1, let first = NewlineScan.firstNewline(in: chunk, from: 0) else { return add(bytes: chunk) }
         add(bytes: UnsafeBufferPointer(rebasing: chunk[...first]))
-        var last = first
-        while let next = NewlineScan.firstNewline(in: chunk, from: last + 1) { last = next }
+        var last = chunk.count - 1
+        while chunk[last] != UInt8(ascii: "\n") { last -= 1 }  // stops at `first` at the latest
         guard last > first else { return add(bytes: UnsafeBufferPointer(rebasing: chunk[(first + 1)...])) }
         // Read-only while the parts run; each part writes only its own report.
         nonisolated(unsafe) let middle = UnsafeBufferPointer(rebasing: chunk[(first + 1)...last])
