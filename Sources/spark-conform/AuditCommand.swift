@@ -64,5 +64,4 @@ struct AuditReportCommand: ParsableCommand {
         case .json: print(JSONWriter.string(report.json(top: top), pretty: true))
         }
     }
-
 }

@@ -58,7 +58,6 @@ struct PreviewCommand: ParsableCommand {
         print(report.text, terminator: "")
         if failOnChange, report.wouldChange { throw ExitCode(3) }
     }
-
 }
 
 extension Preview.Output: ExpressibleByArgument {}
