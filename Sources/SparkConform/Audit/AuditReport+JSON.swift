@@ -3,7 +3,8 @@ import SparkConformJSON
 /// The report for a program: every count, names as the audit log spells them.
 extension AuditReport {
     public func json(top: Int) -> JSONValue {
-        [
+        let appCounts = appCounts
+        return [
             "input": [
                 "lines": .int(lines), "auditRecords": .int(records), "otherLogLines": .int(otherLines),
                 "blankLines": .int(blankLines), "badLines": .int(badLines),
@@ -15,7 +16,7 @@ extension AuditReport {
                 ("rejectedByStatus", Self.countsJSON(Dictionary(uniqueKeysWithValues: rejected.entries.map { (String($0.key), $0.value) }))),
             ]),
             "namespaces": .array(namespaceRows.map { name, summary in
-                Self.summaryJSON(summary, members: [("namespace", .string(name)), ("apps", .int(appCount(in: name)))])
+                Self.summaryJSON(summary, members: [("namespace", .string(name)), ("apps", .int(appCounts[name] ?? 0))])
             }),
             "topConflicts": .array(topConflicts(top).map { key, summary in
                 [

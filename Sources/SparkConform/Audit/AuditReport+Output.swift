@@ -33,7 +33,10 @@ extension AuditReport {
         }.prefix(count)).map { ($0.key, $0.value) }
     }
 
-    public func appCount(in namespace: String) -> Int { apps.entries.keys.count { $0.namespace == namespace } }
+    /// Listed apps per namespace, in one pass over the apps (there may be 100,000).
+    public var appCounts: [String: Int] {
+        apps.entries.keys.reduce(into: [:]) { counts, key in counts[key.namespace, default: 0] += 1 }
+    }
 
     public var internalErrors: Int { overall.outcomes.entries[Decision.Outcome.internalError.rawValue] ?? 0 }
 

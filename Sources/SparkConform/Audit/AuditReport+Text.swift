@@ -15,9 +15,10 @@ extension AuditReport {
         line("(change: the rule changed the pod in enforce mode, or would have in audit mode)")
         line()
         Self.summary("All namespaces", overall, apps: apps.entries.count, into: &out)
+        let appCounts = appCounts
         for (name, summary) in namespaceRows {
             line()
-            Self.summary("Namespace \(name)", summary, apps: appCount(in: name), into: &out)
+            Self.summary("Namespace \(name)", summary, apps: appCounts[name] ?? 0, into: &out)
         }
 
         let conflicts = topConflicts(top)
