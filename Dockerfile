@@ -1,24 +1,34 @@
-# Build: docker build -t spark-conform:0.1.0 .
-# Swift 6 toolchain (Package.swift: tools 6.0, Swift 6 language mode).
-FROM swift:6.2-bookworm AS build
-WORKDIR /src
-# Dependencies first, so source edits do not refetch them.
-COPY Package.swift ./
-RUN swift package resolve
-COPY Sources ./Sources
-COPY Tests ./Tests
-# Linked with lld, unreferenced sections dropped and relative relocations packed
-# (RELR, glibc 2.36+): ~3 MiB less resident memory (Benchmarks/README.md).
-RUN swift build -c release --product spark-conform --static-swift-stdlib \
-      -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld -Xlinker --gc-sections -Xlinker -z -Xlinker pack-relative-relocs \
- && cp "$(swift build -c release --show-bin-path)/spark-conform" /spark-conform
+# The webhook's image.  docker build -t spark-conform:0.1.0 .
+# (podman and no registry: scripts/build-image; README "The image".)
+#
+# The builder is the toolchain CI builds and tests with (Swift 6.3; Package.swift
+# needs tools 6.2 or later), on Debian bookworm like the runtime base, so the
+# binary and the base share one glibc.
+ARG SWIFT_IMAGE=swift:6.3-bookworm
+ARG BASE_IMAGE=debian:bookworm-slim
+# Where the binary comes from: "build" compiles it below; "prebuilt" takes
+# .build-image/spark-conform, made by the same scripts/build-release on a bookworm
+# host (CI does this: it has no registry to pull the Swift image from).
+ARG BINARY_FROM=build
 
-# The binary needs only glibc and libstdc++ (the Swift runtime is linked in).
-# A distroless "cc" image works the same and drops the shell as well.
-FROM debian:bookworm-slim
+FROM ${SWIFT_IMAGE} AS build
+WORKDIR /src
+# The whole package: the manifest declares targets under Benchmarks/ and Fuzz/ too,
+# and refuses to load without them (.dockerignore keeps build folders out).
+COPY . .
+RUN --mount=type=cache,target=/src/.build-static scripts/build-release /out
+
+FROM scratch AS prebuilt
+COPY .build-image/spark-conform /out/spark-conform
+
+FROM ${BINARY_FROM} AS binary
+
+FROM ${BASE_IMAGE}
 RUN rm -rf /var/lib/apt/lists/* /var/cache/*
-COPY --from=build /spark-conform /usr/local/bin/spark-conform
-# Non-root; the chart sets the same ids and a read-only root filesystem.
+COPY --from=binary /out/spark-conform /usr/local/bin/spark-conform
+# Non-root; the chart sets the same ids and a read-only root filesystem. Started
+# bare (no certificate flags) it serves with a development certificate under /tmp,
+# or, on a read-only root, exits at once saying which flags or mounts to give.
 USER 65532:65532
 EXPOSE 8443
 ENTRYPOINT ["/usr/local/bin/spark-conform"]

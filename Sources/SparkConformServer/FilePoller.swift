@@ -35,3 +35,11 @@ public struct FilePoller: Service {
         }
     }
 }
+
+/// The contents it compares may be a private key: describing the poller (the
+/// service lifecycle logs each service at debug level) names the paths only.
+extension FilePoller: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "FilePoller(\(paths.joined(separator: ", ")), every \(interval))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["paths": paths, "interval": interval]) }
+}

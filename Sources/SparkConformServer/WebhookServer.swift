@@ -125,7 +125,9 @@ public struct WebhookServer: Service {
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // IPPROTO_TCP level: `.socketOption(.tcp_nodelay)` would be SOL_SOCKET's option 1,
+            // SO_DEBUG, which an unprivileged process may not set (every connection then dropped).
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [tls, transport] channel in
                 connections.add(channel)
                 return Self.configure(channel, tls: tls, transport: transport)
@@ -182,4 +184,12 @@ public struct WebhookServer: Service {
                 stream.eventLoop.makeCompletedFuture { try stream.pipeline.syncOperations.addHandler(WebhookHTTPHandler(transport: transport)) }
             })
     }
+}
+
+/// What the service lifecycle logs when it starts and stops the server: where it
+/// listens, not its fields (the pollers compare certificate and key file contents).
+extension WebhookServer: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "WebhookServer(\(configuration.host):\(configuration.port))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["host": configuration.host, "port": configuration.port]) }
 }

@@ -37,8 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes (env SPARK_CONFORM_MAX_BODY_BYTES; default 4 MiB).")
     var maxBodyBytes: Int?
 
-    @Option(help: "Directory for the generated development certificate (default certs/dev).")
-    var devCertDir = "certs/dev"
+    @Option(help: "Directory for the generated development certificate (default certs/dev, or a new directory under $TMPDIR where that is not writable).")
+    var devCertDir: String?
 
     @Option(help: "Service name and namespace for the development certificate's DNS names.")
     var serviceName = "spark-conform"
@@ -120,7 +120,12 @@ struct ServeCommand: AsyncParsableCommand {
             configuration = ServerConfiguration(certificateFile: certificate, keyFile: key)
         case (nil, nil):
             let identity = CertificateGenerator.Identity(serviceName: serviceName, namespace: serviceNamespace)
-            let files = try DevelopmentCertificate.ensure(in: devCertDir, identity: identity, logger: logger)
+            let files: (certificate: String, key: String)
+            do {
+                files = try DevelopmentCertificate.ensure(in: devCertDir, identity: identity, logger: logger)
+            } catch let error as DevelopmentCertificate.PlacementError {
+                throw ValidationError(error.description)
+            }
             configuration = ServerConfiguration(certificateFile: files.certificate, keyFile: files.key)
         default:
             throw ValidationError("--tls-cert-file and --tls-key-file go together: give both or neither")

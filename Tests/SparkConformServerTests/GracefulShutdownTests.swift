@@ -13,58 +13,6 @@ import Glibc
 /// SIGTERM to the real binary: it stops accepting, finishes what is in
 /// flight, and exits 0.
 @Suite struct GracefulShutdownTests {
-    /// The real binary serving on a free port, with its certificate and audit log in `directory`.
-    struct RunningServer {
-        let process: Process
-        let server: TestServer
-        let directory: URL
-        let errors: FileHandle
-
-        static func start(drainSeconds: Double, connectionGraceSeconds: Double = 0.5) async throws -> RunningServer {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shutdown-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let process = Process()
-            process.executableURL = PreviewConsistencyTests.cli
-            process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--shutdown-drain-seconds", "\(drainSeconds)", "--connection-grace-seconds", "\(connectionGraceSeconds)", "--dev-cert-dir", directory.appendingPathComponent("certs").path, "--audit-log", directory.appendingPathComponent("audit.log").path]
-            let errors = Pipe()
-            process.standardError = errors
-            try process.run()
-            // The JSON log line that says where it listens.
-            let logged = await Self.read(errors.fileHandleForReading, until: "listening on 127.0.0.1:")
-            let port = logged.range(of: "listening on 127.0.0.1:").flatMap { Int(logged[$0.upperBound...].prefix { $0.isNumber }) }
-            let listening = try #require(port, "server log: \(logged)")
-            let server = TestServer(
-                port: listening, directory: directory, caFile: directory.appendingPathComponent("certs/ca.crt").path,
-                metrics: .init(), policies: .init(Policy()))
-            return RunningServer(process: process, server: server, directory: directory, errors: errors.fileHandleForReading)
-        }
-
-        /// Reads the server's log until a line contains `text` (false at end of output).
-        func waitForLog(_ text: String) async -> Bool {
-            await Self.read(errors, until: text).contains(text)
-        }
-
-        /// What the log said up to `text` (or its end). The blocking reads run on a
-        /// dispatch thread, never on the cooperative threads tests share.
-        static func read(_ log: FileHandle, until text: String) async -> String {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    var logged = ""
-                    while !logged.contains(text) {
-                        let data = log.availableData
-                        if data.isEmpty { break }
-                        logged += String(decoding: data, as: UTF8.self)
-                    }
-                    continuation.resume(returning: logged)
-                }
-            }
-        }
-
-        func waitForExit() async throws {
-            for _ in 0..<100 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-        }
-    }
-
     @Test func requestInFlightAtSIGTERMCompletes() async throws {
         let running = try await RunningServer.start(drainSeconds: 0.5)
         let (process, server, directory) = (running.process, running.server, running.directory)

@@ -125,6 +125,21 @@ def variants(pod):
     yield "no service account", no_sa
 
 
+CHART_UID = 65532
+# As the chart runs the server: uid and gid 65532, no capabilities, no new privileges.
+AS_CHART_RUNS_IT = ["setpriv", f"--reuid={CHART_UID}", f"--regid={CHART_UID}", "--clear-groups",
+                    "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+
+
+def as_chart_runs_it(args, workdir):
+    """The command that runs `args` as the chart runs the server, with `workdir` its own
+    to write. Run by another user than root, the server already has no capabilities."""
+    if os.geteuid() != 0:
+        return ["setpriv", "--no-new-privs", *args]
+    os.chown(workdir, CHART_UID, CHART_UID)
+    return AS_CHART_RUNS_IT + args
+
+
 class Webhook:
     def __init__(self, binary, workdir, policy=None):
         self.port = free_port()
@@ -133,7 +148,7 @@ class Webhook:
             path = workdir / "policy.yaml"
             path.write_text(policy)
             args += ["--policy", str(path)]
-        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(as_chart_runs_it(args, workdir), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.ca = str(workdir / "certs" / "ca.crt")
         self.session = requests.Session()
         deadline = time.monotonic() + 30
