@@ -30,16 +30,14 @@ TICKS = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def review(pod_file):
-    pod = json.loads(Path(pod_file).read_text())
-    return json.dumps({
-        "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-        "request": {"uid": "b2b8f7de-1e0f-4f7c-9d55-3a7a4b1f0c11",
-                    "kind": {"group": "", "version": "v1", "kind": "Pod"},
-                    "resource": {"group": "", "version": "v1", "resource": "pods"},
-                    "namespace": "spark", "operation": "CREATE",
-                    "userInfo": {"username": "system:serviceaccount:spark:spark"}, "object": pod}},
-        separators=(",", ":"))
+def captured_review(kind):
+    """The exact body a real kube-apiserver 1.36 sent for a Spark 3.5.3 pod of this kind
+    (fixtures/apiserver-captures: managedFields and the defaulted pod included)."""
+    return (ROOT / "fixtures" / "cases" / f"apiserver-spark-3.5.3-{kind}-basic" / "input.json").read_text()
+
+
+# As a kube-apiserver calls a webhook: its timeout in the query.
+MUTATE_PATH = "/mutate?timeout=5s"
 
 
 def cpu_ticks(pids):
@@ -78,7 +76,7 @@ def wait_ready(port, ca, deadline_seconds=10):
 def post(port, ca, body):
     context = ssl.create_default_context(cafile=ca)
     connection = http.client.HTTPSConnection("localhost", port, context=context, timeout=5)
-    connection.request("POST", "/mutate", body=body, headers={"Content-Type": "application/json"})
+    connection.request("POST", MUTATE_PATH, body=body, headers={"Content-Type": "application/json"})
     response = connection.getresponse()
     return response.status, response.read()
 
@@ -88,7 +86,7 @@ def h2load(port, body_file, connections, requests, h1, log_file):
             "-d", body_file, "-H", "content-type: application/json", "--log-file", log_file]
     if h1:
         args.append("--h1")
-    args.append(f"https://localhost:{port}/mutate")
+    args.append(f"https://localhost:{port}{MUTATE_PATH}")
     Path(log_file).unlink(missing_ok=True)  # h2load appends to an existing log
     output = subprocess.run(args, capture_output=True, text=True, timeout=600).stdout
     result = {"succeeded": 0, "failed": 0, "rps": 0.0, "seconds": 0.0}
@@ -160,7 +158,7 @@ def main():
     bodies = {}
     for kind in ("executor", "driver"):
         path = workdir / f"{kind}-review.json"
-        path.write_text(review(ROOT / "fixtures" / f"spark-3.5.3-{kind}-basic.json"))
+        path.write_text(captured_review(kind))
         bodies[kind] = str(path)
 
     webhook_port, nginx_port = 18443, 18444
@@ -269,22 +267,12 @@ def main():
         print(f"  [{'met' if ok else 'MISSED'}] {name}")
 
 
-# As the Dockerfile links: lld, unreferenced sections dropped, relative relocations
-# packed (RELR; glibc 2.36+). Still position-independent. Peak RSS ~3 MiB lower:
-# fewer relocation and code pages touched at start.
-RELEASE_LINK_FLAGS = ["-Xswiftc", "-Xclang-linker", "-Xswiftc", "-fuse-ld=lld", "-Xlinker", "--gc-sections",
-                      "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"]
-
-
 def build_release():
-    """The binary the Dockerfile ships (release, Swift runtime linked in statically),
-    and the framework-floor server built the same way."""
-    flags = ["-c", "release", "--static-swift-stdlib", *RELEASE_LINK_FLAGS, "--scratch-path", str(ROOT / ".build-static")]
-    for product in ("spark-conform", "spark-conform-floor"):
-        subprocess.run(["swift", "build", *flags, "--product", product], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    bin_path = subprocess.run(["swift", "build", *flags, "--show-bin-path"], cwd=ROOT, check=True,
-                              capture_output=True, text=True).stdout.strip()
-    return f"{bin_path}/spark-conform", f"{bin_path}/spark-conform-floor"
+    """The binary the image ships and the framework-floor server, built (and stripped)
+    by the image's own build script."""
+    subprocess.run([str(ROOT / "scripts" / "build-release"), str(ROOT / ".build-image"), "spark-conform", "spark-conform-floor"],
+                   check=True, stdout=subprocess.DEVNULL)
+    return str(ROOT / ".build-image" / "spark-conform"), str(ROOT / ".build-image" / "spark-conform-floor")
 
 
 def rss_parts_kib(pid):

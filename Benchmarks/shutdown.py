@@ -18,12 +18,12 @@ import time
 import os
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import ROOT, build_release, review, wait_ready  # noqa: E402
+from bench import ROOT, build_release, captured_review, MUTATE_PATH, wait_ready  # noqa: E402
 
 binary = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else build_release()[0]
 os.chdir(tempfile.mkdtemp(prefix='spark-conform-shutdown-'))
 subprocess.run([binary, 'certs', 'generate', '--out', 'certs'], check=True, capture_output=True)
-body = review(ROOT / 'fixtures' / 'spark-3.5.3-executor-basic.json').encode()
+body = captured_review("executor").encode()
 port = 18480
 srv = subprocess.Popen([binary, 'serve', '--log-level', os.environ.get('LVL', 'info'), '--host', '127.0.0.1', '--port', str(port), '--tls-cert-file', 'certs/tls.crt', '--tls-key-file', 'certs/tls.key', '--audit-log', 'audit.log'], stderr=open('srv.log', 'w'))
 assert wait_ready(port, 'certs/ca.crt')
@@ -33,7 +33,7 @@ ctx.set_alpn_protocols(['http/1.1'])
 stats = {'ok': 0, 'lost_after_send': 0, 'refused': 0, 'closed_before_send': 0}
 lock = threading.Lock()
 stop = threading.Event()
-request = (f'POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n').encode() + body
+request = (f'POST {MUTATE_PATH} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n').encode() + body
 def worker():
     while not stop.is_set():
         try:

@@ -16,14 +16,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import build_release, current_rss_kib, peak_rss_kib, review, ROOT, wait_ready  # noqa: E402
+from bench import build_release, captured_review, current_rss_kib, peak_rss_kib, MUTATE_PATH, ROOT, wait_ready  # noqa: E402
 
 
 def h2load(port, body, connections, requests, log_file):
     Path(log_file).unlink(missing_ok=True)  # h2load appends to an existing log
     output = subprocess.run(
         ["h2load", "-n", str(requests), "-c", str(connections), "-m", "1", "-t", "1", "--h1", "-d", body,
-         "-H", "content-type: application/json", "--log-file", log_file, f"https://localhost:{port}/mutate"],
+         "-H", "content-type: application/json", "--log-file", log_file, f"https://localhost:{port}{MUTATE_PATH}"],
         capture_output=True, text=True).stdout
     line = next(l for l in output.splitlines() if l.startswith("requests:"))
     words = line.replace(",", "").split()
@@ -45,7 +45,7 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="spark-conform-soak-"))
     subprocess.run([binary, "certs", "generate", "--out", str(work / "certs")], check=True, capture_output=True)
     body = work / "executor-review.json"
-    body.write_text(review(ROOT / "fixtures" / "spark-3.5.3-executor-basic.json"))
+    body.write_text(captured_review("executor"))
     policy = work / "policy.yaml"
     policy.write_text("rules: {service-account: {name: spark}}\n")
     port = 18453

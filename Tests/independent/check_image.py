@@ -44,6 +44,9 @@ CAPTURE = ROOT / "fixtures" / "cases" / "apiserver-spark-3.5.3-executor-basic" /
 NOFILE = min(65536, int(subprocess.run(["sh", "-c", "ulimit -Hn"], capture_output=True, text=True).stdout.strip()))
 PODMAN_RUN = ["podman", "run", "--runtime", "runc", "--ulimit", f"nofile={NOFILE}:{NOFILE}",
               "--ulimit", "nproc=32768:32768", "--network", "host"]
+# readOnlyRootFilesystem as Kubernetes applies it: podman's --read-only alone would mount
+# writable tmpfs on /tmp, /var/tmp and /run, which a pod does not get.
+READ_ONLY_ROOT = ["--read-only", "--read-only-tmpfs=false"]
 
 
 def podman(*args, check=True):
@@ -114,7 +117,7 @@ def run_as_chart(image, workdir, binary):
     args = [re.sub(r"^--port=.*", f"--port={port}", a) for a in container["args"]]
     assert args != container["args"], "the chart gives no --port"
     name = f"spark-conform-check-{os.getpid()}"
-    command = [*PODMAN_RUN, "-d", "--name", name, "--read-only", "--user", f"{uid}:{gid}", "--cap-drop", "ALL",
+    command = [*PODMAN_RUN, "-d", "--name", name, *READ_ONLY_ROOT, "--user", f"{uid}:{gid}", "--cap-drop", "ALL",
                "--security-opt", "no-new-privileges"]
     for path, local in sources.items():
         command += ["-v", f"{local}:{path}:ro"]
@@ -185,19 +188,53 @@ def check_bare(image):
         podman("rm", "-f", name, check=False)
 
     started = time.monotonic()
-    bare = subprocess.run([*PODMAN_RUN, "--rm", "--read-only", image], capture_output=True, text=True, timeout=60)
+    name = f"spark-conform-bare-read-only-{os.getpid()}"
+    try:
+        bare = subprocess.run([*PODMAN_RUN, "--name", name, *READ_ONLY_ROOT, image], capture_output=True, text=True, timeout=60)
+    finally:
+        podman("rm", "-f", name, check=False)
     took = time.monotonic() - started
     assert bare.returncode != 0, bare
     assert "no TLS certificate given, and nowhere writable" in bare.stderr and "--tls-cert-file" in bare.stderr, bare.stderr
     return took
 
 
+def check_build_context(dockerfile=ROOT / "Dockerfile"):
+    """The Dockerfile's build stage, up to its build command, sees a package SwiftPM can load.
+    Its WORKDIR and COPY lines are replayed on the local base image with the real
+    .dockerignore (no Swift image here), the result copied out and described."""
+    lines = dockerfile.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if re.match(r"FROM \S+ AS build$", line))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("FROM "))
+    steps = [line for line in lines[start + 1:end] if line.startswith(("WORKDIR ", "COPY "))]
+    [workdir] = [line.split()[1] for line in steps if line.startswith("WORKDIR ")]
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "Dockerfile").write_text("\n".join(["FROM localhost/debian:bookworm-slim", *steps]) + "\n")
+        tag = f"localhost/spark-conform-context:{os.getpid()}"
+        podman("build", "--runtime", "runc", "--network", "none", "--pull=never", "-q", "-f", f"{tmp}/Dockerfile", "-t", tag, str(ROOT))
+        container = podman("create", tag, "true").stdout.strip()
+        try:
+            podman("cp", f"{container}:{workdir}", f"{tmp}/context")
+        finally:
+            podman("rm", "-f", container, check=False)
+            podman("rmi", "-f", tag, check=False)
+        described = subprocess.run(["swift", "package", "describe", "--type", "json"], cwd=f"{tmp}/context",
+                                   capture_output=True, text=True)
+        assert described.returncode == 0, f"the build stage's context is not a loadable package: {described.stderr[-1500:]}"
+        products = [product["name"] for product in json.loads(described.stdout)["products"]]
+        assert "spark-conform" in products, products
+        assert (Path(tmp) / "context" / "scripts" / "build-release").exists(), "the build script is not in the context"
+    return steps
+
+
 def main():
     image, binary = sys.argv[1], sys.argv[2]
     size = int(podman("image", "inspect", "--format", "{{.Size}}", image).stdout)
+    steps = check_build_context()
     operations, rss_start, rss_after = check_as_chart(image, binary)
     took = check_bare(image)
-    print(f"image check: {image} ({size / 1e6:.1f} MB) as the chart runs it (read-only root, 65532, no capabilities, "
+    print(f"image check: the build stage's context ({'; '.join(steps)}) is a loadable package; "
+          f"{image} ({size / 1e6:.1f} MB) as the chart runs it (read-only root, 65532, no capabilities, "
           f"no new privileges, its mounts and args): ready, {operations}-operation patch for a real apiserver request, "
           f"RSS {rss_start / 1024:.1f} MiB at start and {rss_after / 1024:.1f} MiB after 1,000 requests, clean stop; "
           f"bare: serves with a development certificate under /tmp, and on a read-only root exits in {took:.1f} s saying what to give")
