@@ -57,7 +57,7 @@ import Testing
         let pods = try pods()
         for (index, pod) in pods.enumerated() {
             let namespace = namespaces[index % namespaces.count]
-            let reply = try await server.send(client, body: JSONWriter.bytes(Reviews.review(pod, namespace: namespace)))
+            let reply = try await server.send(client, body: JSONWriter.bytes(CapturedReview.review(pod, namespace: namespace)))
             expected.admissions[namespace, default: 0] += 1
             // No annotations: the webhook did not evaluate the pod (opted out, not Spark's).
             guard let annotations = reply.json?[path: ["response", "auditAnnotations"]]?.objectValue else {
@@ -69,7 +69,7 @@ import Testing
             expected.rules[namespace] = rules
         }
         let plain: JSONValue = ["apiVersion": "v1", "kind": "Pod", "metadata": ["name": "nginx"], "spec": ["containers": [["name": "web", "image": "nginx"]]]]
-        _ = try await server.send(client, body: JSONWriter.bytes(Reviews.review(plain, namespace: "spark-team-a")))
+        _ = try await server.send(client, body: JSONWriter.bytes(CapturedReview.review(plain, namespace: "spark-team-a")))
         expected.admissions["spark-team-a", default: 0] += 1
         expected.untouched["spark-team-a", default: 0] += 1
         let refused = try await server.send(client, body: Array("{not json".utf8))

@@ -23,7 +23,7 @@ import Testing
     @Test func badRequestsAreAnsweredWithAStatusThatSaysWhy() throws {
         let server = try InProcessRoutes(maximumBodyBytes: Self.limit)
         let pod = try Fixture.pod("spark-3.5.3-executor-basic")
-        let good = JSONWriter.bytes(Reviews.review(pod))
+        let good = JSONWriter.bytes(CapturedReview.review(pod))
 
         let wrongMethod = server.send(.GET)
         expectFailure(wrongMethod, status: 405, saying: "GET is not allowed on /mutate; use POST")
@@ -47,14 +47,14 @@ import Testing
         expectFailure(server.send(body: []), status: 400, saying: "empty document")
 
         // A non-Pod object is allowed unchanged.
-        let configMap = server.send(body: JSONWriter.bytes(Reviews.review(["kind": "ConfigMap"], uid: "cm", kind: "ConfigMap")))
+        let configMap = server.send(body: JSONWriter.bytes(CapturedReview.review(["kind": "ConfigMap"], uid: "cm", kind: "ConfigMap")))
         #expect(configMap.status == 200)
         #expect(configMap.json?[path: ["response", "uid"]] == "cm")
         #expect(configMap.json?[path: ["response", "allowed"]] == true)
         #expect(configMap.json?[path: ["response", "patch"]] == nil)
 
         // A pod request without an object is allowed, with a warning that says so.
-        let empty = server.send(body: JSONWriter.bytes(Reviews.review(nil, uid: "none")))
+        let empty = server.send(body: JSONWriter.bytes(CapturedReview.review(nil, uid: "none")))
         #expect(empty.status == 200)
         #expect(empty.json?[path: ["response", "warnings"]]?.arrayValue?.first?.stringValue?.contains("carried no object") == true)
     }
@@ -66,10 +66,10 @@ import Testing
         try await TestServer.withServer(configure: { configuration, _ in configuration.maximumBodyBytes = Self.limit }) { server in
             try await server.withClient(version) { client in
                 let pod = try Fixture.pod("spark-3.5.3-executor-basic")
-                let huge = JSONWriter.bytes(Reviews.review(pod.with(["metadata", "annotations"], ["big": .string(String(repeating: "x", count: Self.limit))])))
+                let huge = JSONWriter.bytes(CapturedReview.review(pod.with(["metadata", "annotations"], ["big": .string(String(repeating: "x", count: Self.limit))])))
                 expectFailure(try await server.send(client, body: huge), status: 413, saying: "exceeds the limit of \(Self.limit) bytes")
                 expectFailure(try await server.send(client, body: Array("{\"kind\": ".utf8)), status: 400, saying: "body is not valid JSON")
-                let after = try await server.send(client, body: JSONWriter.bytes(Reviews.review(pod)))
+                let after = try await server.send(client, body: JSONWriter.bytes(CapturedReview.review(pod)))
                 #expect(after.status == 200)
                 #expect(after.json?[path: ["response", "patchType"]] == "JSONPatch")
             }

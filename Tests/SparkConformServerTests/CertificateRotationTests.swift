@@ -56,7 +56,7 @@ import Testing
             try write(try String(contentsOfFile: oldCA, encoding: .utf8) + next.caCertificatePEM, bothCAs)
 
             let traffic = Traffic()
-            let pod = JSONWriter.bytes(Reviews.review(try Fixture.pod("spark-3.5.3-executor-basic")))
+            let pod = JSONWriter.bytes(CapturedReview.review(try Fixture.pod("spark-3.5.3-executor-basic")))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // Steady traffic over new connections, from a client that trusts both CAs.
                 group.addTask {

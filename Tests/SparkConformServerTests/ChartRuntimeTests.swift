@@ -25,7 +25,7 @@ import Glibc
             #expect(credentials.effectiveCapabilities == "0000000000000000")
         }
         #expect(credentials.noNewPrivileges == "1")
-        let body = JSONWriter.bytes(Reviews.review(try Fixture.pod("spark-3.5.3-executor-basic")))
+        let body = JSONWriter.bytes(CapturedReview.review(try Fixture.pod("spark-3.5.3-executor-basic")))
         for wire in [TestServer.WireProtocol.http1, .http2] {
             try await running.server.withClient(wire) { client in
                 for path in ["/healthz", "/readyz"] {
@@ -88,7 +88,7 @@ import Glibc
             if running.process.isRunning { running.process.terminate() }
             try? FileManager.default.removeItem(at: running.directory)
         }
-        let body = JSONWriter.bytes(Reviews.review(try Fixture.pod("spark-3.5.3-executor-basic")))
+        let body = JSONWriter.bytes(CapturedReview.review(try Fixture.pod("spark-3.5.3-executor-basic")))
         try await running.server.withClient(.http2) { client in
             let reply = try await running.server.send(client, body: body)
             #expect(reply.status == 200)

@@ -18,7 +18,7 @@ import Glibc
         let (process, server, directory) = (running.process, running.server, running.directory)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        let body = JSONWriter.bytes(Reviews.review(try Fixture.pod("spark-3.5.3-executor-basic"), uid: "in-flight"))
+        let body = JSONWriter.bytes(CapturedReview.review(try Fixture.pod("spark-3.5.3-executor-basic"), uid: "in-flight"))
         let half = body.count / 2
         let (rest, feed) = AsyncStream.makeStream(of: ByteBuffer.self)
         let (firstHalfWritten, written) = AsyncStream.makeStream(of: Void.self)
@@ -80,7 +80,7 @@ import Glibc
         // not, with the full suite running): what is tested is that the grace holds it.
         let running = try await RunningServer.start(drainSeconds: 0.3, connectionGraceSeconds: 3)
         defer { try? FileManager.default.removeItem(at: running.directory) }
-        let body = JSONWriter.bytes(Reviews.review(try Fixture.pod("spark-3.5.3-driver-basic"), uid: "late"))
+        let body = JSONWriter.bytes(CapturedReview.review(try Fixture.pod("spark-3.5.3-driver-basic"), uid: "late"))
         try await running.server.withClient(.http1) { client in
             let first = try await running.server.send(client, body: body)
             #expect(first.status == 200)

@@ -13,13 +13,13 @@ import Testing
             try await server.withClient(.http1) { client in
                 let executor = try Fixture.pod("spark-3.5.3-executor-basic")
                 let driver = try Fixture.pod("spark-3.5.3-driver-basic")
-                _ = try await server.send(client, body: JSONWriter.bytes(Reviews.review(executor, uid: "a-patched")))
-                _ = try await server.send(client, body: JSONWriter.bytes(Reviews.review(driver, uid: "a-dry", dryRun: true)))
-                _ = try await server.send(client, body: JSONWriter.bytes(Reviews.review(executor, uid: "a-update", operation: "UPDATE")))
+                _ = try await server.send(client, body: JSONWriter.bytes(CapturedReview.review(executor, uid: "a-patched")))
+                _ = try await server.send(client, body: JSONWriter.bytes(CapturedReview.review(driver, uid: "a-dry", dryRun: true)))
+                _ = try await server.send(client, body: JSONWriter.bytes(CapturedReview.review(executor, uid: "a-update", operation: "UPDATE")))
                 let plain = executor.with(["metadata", "labels", "spark-role"], nil)
-                _ = try await server.send(client, body: JSONWriter.bytes(Reviews.review(plain, uid: "a-plain")))
+                _ = try await server.send(client, body: JSONWriter.bytes(CapturedReview.review(plain, uid: "a-plain")))
                 let optedOut = executor.with(["metadata", "annotations"], ["spark-conform.io/skip": "true"])
-                _ = try await server.send(client, body: JSONWriter.bytes(Reviews.review(optedOut, uid: "a-skip")))
+                _ = try await server.send(client, body: JSONWriter.bytes(CapturedReview.review(optedOut, uid: "a-skip")))
                 _ = try await server.send(client, body: Array("{oops".utf8))
                 _ = try await server.send(client, contentType: "text/plain", body: Array("{}".utf8))
 
@@ -69,7 +69,7 @@ import Testing
         try await TestServer.withServer(policy: policy) { server in
             try await server.withClient(.http2) { client in
                 let pod = try Fixture.pod("spark-3.5.3-executor-basic")
-                let reply = try await server.send(client, body: JSONWriter.bytes(Reviews.review(pod, uid: "audit-1")))
+                let reply = try await server.send(client, body: JSONWriter.bytes(CapturedReview.review(pod, uid: "audit-1")))
                 let response = try #require(reply.json?["response"])
                 #expect(response["patch"] == nil)
                 #expect(response["patchType"] == nil)
@@ -95,9 +95,9 @@ import Testing
         try await TestServer.withServer(policy: policy) { server in
             try await server.withClient(.http1) { client in
                 let pod = try Fixture.pod("spark-3.5.3-driver-basic")
-                let trial = try await server.send(client, body: JSONWriter.bytes(Reviews.review(pod, namespace: "trial")))
+                let trial = try await server.send(client, body: JSONWriter.bytes(CapturedReview.review(pod, namespace: "trial")))
                 #expect(trial.json?[path: ["response", "patch"]] == nil)
-                let spark = try await server.send(client, body: JSONWriter.bytes(Reviews.review(pod, namespace: "spark")))
+                let spark = try await server.send(client, body: JSONWriter.bytes(CapturedReview.review(pod, namespace: "spark")))
                 #expect(spark.json?[path: ["response", "patch"]] != nil)
             }
         }

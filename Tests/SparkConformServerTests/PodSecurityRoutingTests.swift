@@ -14,7 +14,7 @@ import Testing
 
     @Test func thePathTellsTheLevel() throws {
         let server = try InProcessRoutes()
-        let review = JSONWriter.bytes(Reviews.review(try Fixture.pod("spark-3.5.3-executor-basic")))
+        let review = JSONWriter.bytes(CapturedReview.review(try Fixture.pod("spark-3.5.3-executor-basic")))
         let unlabelled = server.send(path: "/mutate", body: review)
         #expect(try patchPaths(unlabelled).contains("/spec/volumes/1/hostPath"))
         #expect(try patchPaths(server.send(path: "/mutate/privileged", body: review)) == patchPaths(unlabelled))

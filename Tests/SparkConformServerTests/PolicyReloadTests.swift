@@ -23,7 +23,7 @@ import Testing
         ) { server in
             let file = server.directory.appendingPathComponent("policy.yaml").path
             let pod = try Fixture.pod("spark-3.5.3-executor-basic").with(["spec", "serviceAccountName"], "default")
-            let body = JSONWriter.bytes(Reviews.review(pod))
+            let body = JSONWriter.bytes(CapturedReview.review(pod))
             let traffic = Traffic()
 
             try await server.withClient(.http1) { client in

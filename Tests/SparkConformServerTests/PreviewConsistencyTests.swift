@@ -25,7 +25,7 @@ import Testing
                 for name in Fixture.names {
                     let pod = try Fixture.pod(name)
                     // The review itself goes to preview too: its requester is a fact the rules use.
-                    let review = JSONWriter.bytes(Reviews.review(pod))
+                    let review = JSONWriter.bytes(CapturedReview.review(pod))
                     let mutate = try await server.send(client, body: review)
                     let encoded = try #require(mutate.json?[path: ["response", "patch"]]?.stringValue)
                     let fromMutate = String(decoding: try #require(Data(base64Encoded: encoded).map(Array.init)), as: UTF8.self)

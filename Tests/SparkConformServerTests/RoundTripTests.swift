@@ -37,7 +37,7 @@ import Testing
                 for name in Fixture.names {
                     let pod = try Fixture.pod(name)
                     let uid = "uid-\(name)"
-                    let reply = try await server.send(client, host: host, body: JSONWriter.bytes(Reviews.review(pod, uid: uid)))
+                    let reply = try await server.send(client, host: host, body: JSONWriter.bytes(CapturedReview.review(pod, uid: uid)))
                     #expect(reply.version.major == (version == .http1 ? 1 : 2))
                     try expectPatched(reply, uid: uid, pod: pod)
                 }

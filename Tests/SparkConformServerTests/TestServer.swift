@@ -143,19 +143,3 @@ struct TestServer {
         return Reply(status: Int(response.status.code), version: response.version, headers: response.headers, body: Array(bytes.readableBytesView))
     }
 }
-
-enum Reviews {
-    static func review(
-        _ object: JSONValue?, uid: String = UUID().uuidString, operation: String = "CREATE", kind: String = "Pod",
-        namespace: String = "spark", dryRun: Bool = false
-    ) -> JSONValue {
-        var request: JSONValue = [
-            "uid": .string(uid), "kind": ["group": "", "version": "v1", "kind": .string(kind)],
-            "resource": ["group": "", "version": "v1", "resource": "pods"],
-            "namespace": .string(namespace), "operation": .string(operation), "dryRun": .bool(dryRun),
-            "userInfo": ["username": "system:serviceaccount:spark:spark"],
-        ]
-        if let object { request[path: ["object"]] = object }
-        return ["apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": request]
-    }
-}

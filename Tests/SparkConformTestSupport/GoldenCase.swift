@@ -102,15 +102,7 @@ extension GoldenCase {
         try DocumentReader.read(input).flatMap { document -> [JSONValue] in
             if document["kind"]?.stringValue == "AdmissionReview" { return [document] }
             let pods = document["kind"]?.stringValue == "Pod" ? [document] : document["items"]?.arrayValue ?? []
-            return pods.map { pod in
-                [
-                    "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-                    "request": [
-                        "uid": .string("case-\(name)"), "kind": ["group": "", "version": "v1", "kind": "Pod"],
-                        "namespace": .string(namespace), "operation": "CREATE", "object": pod,
-                    ],
-                ]
-            }
+            return pods.map { CapturedReview.review($0, uid: "case-\(name)", namespace: namespace) }
         }.map { JSONWriter.bytes($0) }
     }
 }

@@ -5,16 +5,7 @@ import Testing
 
 @Suite struct AdmissionReviewTests {
     static func review(_ object: JSONValue, operation: String = "CREATE", kind: String = "Pod") -> JSONValue {
-        [
-            "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-            "request": [
-                "uid": "705ab4f5-6393-11e8-b7cc-42010a800002",
-                "kind": ["group": "", "version": "v1", "kind": .string(kind)],
-                "resource": ["group": "", "version": "v1", "resource": "pods"],
-                "namespace": "spark", "operation": .string(operation), "object": object,
-                "userInfo": ["username": "system:serviceaccount:spark:spark"],
-            ],
-        ]
+        CapturedReview.review(object, uid: "705ab4f5-6393-11e8-b7cc-42010a800002", operation: operation, kind: kind)
     }
 
     @Test func responseEchoesUIDAndCarriesBase64Patch() throws {

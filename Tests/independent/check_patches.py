@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = sorted((ROOT / "fixtures").glob("*.json"))
 CASES = sorted(path for path in (ROOT / "fixtures" / "cases").iterdir() if path.is_dir())
 K8S_VERSION = kubernetes_validate.latest_version()
+# An executor created by its driver's service account, as a kube-apiserver 1.36 sent it.
+CAPTURED_REQUEST = json.loads((ROOT / "fixtures" / "cases" / "apiserver-sa-token-spark-3.5.3-executor-basic-exec-2" / "input.json").read_text())["request"]
 NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 DNS1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 
@@ -167,12 +169,9 @@ class Webhook:
 
     def patch(self, pod, namespace="spark", request=None, pod_security=None):
         uid = str(uuid.uuid4())
-        review = {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {
-            "uid": uid, "kind": {"group": "", "version": "v1", "kind": "Pod"},
-            "resource": {"group": "", "version": "v1", "resource": "pods"},
-            "namespace": namespace, "operation": "CREATE", "object": pod}}
-        if request:
-            review["request"] = dict(request, uid=uid, object=pod)
+        # The envelope a real kube-apiserver sent (fixtures/apiserver-captures), unless the case brings its own.
+        envelope = request or dict(CAPTURED_REQUEST, namespace=namespace, name=pod["metadata"].get("name"))
+        review = {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": dict(envelope, uid=uid, object=pod)}
         # As the chart's webhook entry for the namespace's enforce label calls it, and as a
         # kube-apiserver calls every webhook: with its timeout in the query (fixtures/apiserver-captures).
         path = (f"/mutate/{pod_security}" if pod_security else "/mutate") + "?timeout=5s"
@@ -234,8 +233,13 @@ def check_golden_cases(binary):
                     level = re.search(r"^podSecurity: *(\S+)", about, re.M)
                     level = level.group(1) if level else None
                     document = json.loads((case / "input.json").read_text())
-                    request = document["request"] if document["kind"] == "AdmissionReview" else None
-                    pod = request["object"] if request else document
+                    if document["kind"] == "AdmissionReview":
+                        request, pod = document["request"], document["request"]["object"]
+                    else:
+                        # Preview, which wrote patch.json, is told of no requester: neither is the server.
+                        pod = document
+                        request = {k: v for k, v in CAPTURED_REQUEST.items() if k != "userInfo"}
+                        request.update(namespace=namespace, name=pod["metadata"].get("name"))
                     check_pod(pod, where + " input")
                     patch = webhook.patch(pod, namespace, request, level)
                     expected = json.loads((case / "patch.json").read_text())
