@@ -227,13 +227,40 @@ def check_build_context(dockerfile=ROOT / "Dockerfile"):
     return steps
 
 
+def version(text):
+    return tuple(int(part) for part in text.split("."))
+
+
+def check_versions():
+    """The versions tell the truth: the manifest's tools version is at least every resolved
+    dependency's, and the Dockerfile's builder is the toolchain this check builds with."""
+    tools = re.match(r"// swift-tools-version:\s*([\d.]+)", (ROOT / "Package.swift").read_text()).group(1)
+    needs = {}
+    for manifest in (ROOT / ".build" / "checkouts").glob("*/Package.swift"):
+        found = re.match(r"// swift-tools-version:\s*([\d.]+)", manifest.read_text())
+        if found:
+            needs[manifest.parent.name] = found.group(1)
+    assert needs, "no resolved dependencies in .build/checkouts (run swift build first)"
+    above = {name: v for name, v in needs.items() if version(v) > version(tools)}
+    assert not above, f"Package.swift says tools {tools}, but these dependencies need more: {above}"
+    builder = re.search(r"^ARG SWIFT_IMAGE=swift:([\d.]+)-bookworm$", (ROOT / "Dockerfile").read_text(), re.M)
+    assert builder, "the Dockerfile names no swift:<version>-bookworm builder"
+    toolchain = re.search(r"Swift version (\d+\.\d+)", subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout)
+    assert toolchain and builder.group(1) == toolchain.group(1), \
+        f"the Dockerfile builds with Swift {builder.group(1)}, CI with {toolchain.group(1) if toolchain else '?'}"
+    assert version(builder.group(1)) >= version(tools), f"builder {builder.group(1)} is older than tools {tools}"
+    return tools, builder.group(1), max(needs.values(), key=version)
+
+
 def main():
     image, binary = sys.argv[1], sys.argv[2]
     size = int(podman("image", "inspect", "--format", "{{.Size}}", image).stdout)
+    tools, builder, highest = check_versions()
     steps = check_build_context()
     operations, rss_start, rss_after = check_as_chart(image, binary)
     took = check_bare(image)
-    print(f"image check: the build stage's context ({'; '.join(steps)}) is a loadable package; "
+    print(f"image check: tools {tools} (dependencies need up to {highest}), builder Swift {builder} as CI's; "
+          f"the build stage's context ({'; '.join(steps)}) is a loadable package; "
           f"{image} ({size / 1e6:.1f} MB) as the chart runs it (read-only root, 65532, no capabilities, "
           f"no new privileges, its mounts and args): ready, {operations}-operation patch for a real apiserver request, "
           f"RSS {rss_start / 1024:.1f} MiB at start and {rss_after / 1024:.1f} MiB after 1,000 requests, clean stop; "
