@@ -32,7 +32,7 @@ import Testing
     /// Every fixture to the server, alternating namespaces, plus a pod that is not
     /// Spark's and a body that is not JSON; returns the log and the responses' annotations.
     static func writeLog(mode: Policy.Mode) async throws -> (log: String, expected: Expected) {
-        var policy = Policy()
+        var policy = Policy.blogCluster
         policy.mode = mode
         var result = ("", Expected())
         try await TestServer.withServer(policy: policy) { server in

@@ -9,7 +9,7 @@ import Testing
 /// The audit log, audit mode and the metrics, observed from outside a running server.
 @Suite struct ObservabilityTests {
     @Test func everyDecisionIsAuditedAndCounted() async throws {
-        try await TestServer.withServer { server in
+        try await TestServer.withServer(policy: .blogCluster) { server in
             try await server.withClient(.http1) { client in
                 let executor = try Fixture.pod("spark-3.5.3-executor-basic")
                 let driver = try Fixture.pod("spark-3.5.3-driver-basic")
@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func auditModePatchesNothingAndSaysWhatItWouldDo() async throws {
-        var policy = Policy()
+        var policy = Policy.blogCluster
         policy.mode = .audit
         try await TestServer.withServer(policy: policy) { server in
             try await server.withClient(.http2) { client in
@@ -73,9 +73,9 @@ import Testing
                 let response = try #require(reply.json?["response"])
                 #expect(response["patch"] == nil)
                 #expect(response["patchType"] == nil)
-                let enforced = Mutator.decide(pod: pod, namespace: "spark", policy: Policy())
+                let enforced = Mutator.decide(pod: pod, namespace: "spark", policy: .blogCluster)
                 #expect(response["warnings"]?.arrayValue?.count == 4)
-                #expect(response["warnings"]?.arrayValue?[2] == "spark-conform audit mode: node-lifecycle would apply: nodeSelector node-lifecycle=spot; toleration spot=true:NoSchedule")
+                #expect(response["warnings"]?.arrayValue?[2] == "spark-conform audit mode: node-lifecycle would apply: preset eksctl: nodeSelector node-lifecycle=spot; toleration spot…")
                 #expect(response[path: ["auditAnnotations", "mode"]] == "audit")
                 #expect(response[path: ["auditAnnotations", "rules-would-apply"]] == "zone-colocation,app-isolation,node-lifecycle,local-dirs")
                 #expect(response[path: ["auditAnnotations", "rules-met"]] == "service-account")

@@ -13,7 +13,7 @@ import Testing
     }
 
     @Test func thePathTellsTheLevel() throws {
-        let server = try InProcessRoutes()
+        let server = try InProcessRoutes(policy: .blogCluster)
         let review = JSONWriter.bytes(CapturedReview.review(try Fixture.pod("spark-3.5.3-executor-basic")))
         let unlabelled = server.send(path: "/mutate", body: review)
         #expect(try patchPaths(unlabelled).contains("/spec/volumes/1/hostPath"))

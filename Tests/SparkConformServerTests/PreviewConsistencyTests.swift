@@ -90,7 +90,7 @@ import Testing
         try "mode: audit\n".write(toFile: good, atomically: true, encoding: .utf8)
         let checked = try await Self.runCLI(["policy", "check", good])
         #expect(checked.status == 0)
-        #expect(checked.stdout.contains("valid (mode audit, preset eksctl)"))
+        #expect(checked.stdout.contains("valid (mode audit, preset auto)"))
         let bad = directory.appendingPathComponent("bad.yaml").path
         try "rules:\n  local-dirs:\n    uid: root\n".write(toFile: bad, atomically: true, encoding: .utf8)
         let refused = try await Self.runCLI(["policy", "check", bad])

@@ -7,7 +7,7 @@ import Testing
         let pod = try Fixture.pod("spark-3.5.3-executor-basic").with(["spec", "nodeSelector"], ["node-lifecycle": "on-demand"])
         let request = AdmissionRequest(
             uid: "u-1", kind: .pod, operation: "CREATE", namespace: "spark", object: pod, dryRun: true, username: "alice")
-        let decision = Mutator.decide(request, policy: Policy())
+        let decision = Mutator.decide(request, policy: .blogCluster)
         let record = AuditRecord.decision(decision, request: request, time: "2026-11-26T05:00:00.000Z", latencySeconds: 0.000_123_4)
         #expect(record["kind"] == "admission-audit")
         #expect(record["time"] == "2026-11-26T05:00:00.000Z")

@@ -18,7 +18,7 @@ import Testing
     /// Moved from FieldCaseTests.conflictingUserValueIsKeptAndReported; the pod half is case conflict-kept.
     @Test func conflictsReachTheAuditAnnotations() throws {
         let pod = try Fixture.pod("spark-3.5.3-executor-basic").with(["spec", "nodeSelector"], ["node-lifecycle": "on-demand"])
-        let decision = Mutator.decide(pod: pod, namespace: "spark", policy: Policy())
+        let decision = Mutator.decide(pod: pod, namespace: "spark", policy: .blogCluster)
         #expect(decision.conflicts == [
             Conflict(rule: .nodeLifecycle, field: "spec.nodeSelector.node-lifecycle", podValue: "on-demand", policyValue: "spot", resolution: .keptPodValue)
         ])

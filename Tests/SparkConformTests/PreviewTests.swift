@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func diffShowsAddedLinesOnly() throws {
-        let text = try run(JSONWriter.string(try Fixture.pod("spark-3.5.3-driver-basic")), .diff).text
+        let text = try run(JSONWriter.string(try Fixture.pod("spark-3.5.3-driver-basic")), .diff, policy: .blogCluster).text
         #expect(text.hasPrefix("--- a/spark/spark-pi-06525ea2160f53d2-driver\n+++ b/spark/spark-pi-06525ea2160f53d2-driver\n@@ "))
         let changed = text.split(separator: "\n").filter { ($0.hasPrefix("+") || $0.hasPrefix("-")) && !$0.hasPrefix("+++") && !$0.hasPrefix("---") }
         #expect(changed == ["+  nodeSelector:", "+    node-lifecycle: on-demand"])
@@ -57,11 +57,11 @@ import Testing
 
     @Test func explainNamesEveryRuleWithItsReason() throws {
         let pod = try Fixture.pod("spark-3.5.3-executor-basic").with(["spec", "nodeSelector"], ["node-lifecycle": "on-demand"])
-        let text = try run(JSONWriter.string(pod)).text
+        let text = try run(JSONWriter.string(pod), policy: .blogCluster).text
         #expect(text.contains("pod spark/spark-pi-5db50ea2160f66cd-exec-1 (executor, app spark-4eee1c3004c44079a286f29e25955376)"))
         for rule in RuleID.allCases { #expect(text.contains(rule.rawValue)) }
         #expect(text.contains("conflict: node-lifecycle: kept spec.nodeSelector.node-lifecycle=on-demand (policy: spot)"))
-        let json = try JSONParser.parse(run(JSONWriter.string(pod), .explain, format: .json).text)
+        let json = try JSONParser.parse(run(JSONWriter.string(pod), .explain, format: .json, policy: .blogCluster).text)
         #expect(json["rules"]?.arrayValue?.map { $0["rule"]?.stringValue ?? "" } == RuleID.allCases.map(\.rawValue))
         let nodeLifecycle = json["rules"]?.arrayValue?.first { $0["rule"] == "node-lifecycle" }
         #expect(nodeLifecycle?["conflicts"]?.arrayValue?.first?["resolution"] == "kept-pod-value")
@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func auditModeExplainsWhatWouldChange() throws {
-        var policy = Policy()
+        var policy = Policy.blogCluster
         policy.mode = .audit
         let input = JSONWriter.string(try Fixture.pod("spark-3.5.3-executor-basic"))
         let report = try run(input, .explain, format: .json, policy: policy)

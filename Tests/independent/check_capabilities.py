@@ -22,9 +22,14 @@ BASELINE_ALLOWED = {"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", 
 
 
 def init_container(binary):
-    pod = subprocess.run([binary, "preview", "--output", "pod", "--format", "json", "--namespace", "spark",
-                          str(ROOT / "fixtures" / "spark-3.5.3-executor-basic.json")],
-                         check=True, capture_output=True, text=True).stdout
+    # Nodes with the blog's NVMe mount, said in the one line a platform team writes
+    # (the default keeps the emptyDir where no mount is known).
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml") as policy:
+        policy.write("rules: {local-dirs: {hostPaths: [/pv-disks/local]}}\n")
+        policy.flush()
+        pod = subprocess.run([binary, "preview", "--output", "pod", "--format", "json", "--namespace", "spark",
+                              "--policy", policy.name, str(ROOT / "fixtures" / "spark-3.5.3-executor-basic.json")],
+                             check=True, capture_output=True, text=True).stdout
     containers = json.loads(pod)["spec"]["initContainers"]
     return next(c for c in containers if c["name"] == "volume-permissions")
 

@@ -146,9 +146,14 @@ fargate:
           labels: {spark/component: executor}
 """
 
+# Nodes with the blog's NVMe mount: local-dirs asks for hostPath, which the level must refuse
+# (the default keeps the emptyDir where no mount is known, which proves nothing here).
+HOST_PATHS = "rules: {local-dirs: {hostPaths: [/pv-disks/local]}}\n"
+
 EPHEMERAL_POLICY = """
 rules:
   local-dirs:
+    hostPaths: [/pv-disks/local]
     modeAtBaseline: ephemeral
     modeAtRestricted: ephemeral
     ephemeral: {storageClass: local-nvme}
@@ -186,8 +191,8 @@ def check(webhook, path, level, name, pod):
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else "spark-conform"
     checked = 0
-    routes = [(None, level, f"/mutate/{level}") for level in LEVELS]
-    routes += [("podSecurity: {defaultLevel: %s}\n" % level, level, "/mutate") for level in LEVELS]
+    routes = [(HOST_PATHS, level, f"/mutate/{level}") for level in LEVELS]
+    routes += [(HOST_PATHS + "podSecurity: {defaultLevel: %s}\n" % level, level, "/mutate") for level in LEVELS]
     routes += [(EPHEMERAL_POLICY, level, f"/mutate/{level}") for level in LEVELS]
     for policy, level, path in routes:
         with tempfile.TemporaryDirectory() as tmp:

@@ -51,12 +51,19 @@ public enum DefaultPolicy {
           node-lifecycle:
             enabled: true
             # The preset gives the node label and the Spot toleration:
+            #   auto         any cluster: drivers require "not Spot" under each label below
+            #                (NotIn: a node without the label passes), executors prefer
+            #                Spot under each and tolerate each preset's Spot taint;
+            #                drivers get karpenter.sh/do-not-disrupt: "true"
             #   eksctl       node-lifecycle: on-demand | spot, toleration spot=true:NoSchedule
             #   eks-managed  eks.amazonaws.com/capacityType: ON_DEMAND | SPOT
             #   karpenter    karpenter.sh/capacity-type: on-demand | spot, and drivers get
             #                karpenter.sh/do-not-disrupt: "true" (consolidation never evicts them)
+            #   eks-auto     EKS Auto Mode: karpenter's, and eks.amazonaws.com/compute-type: auto
             #   custom       labelKey, onDemandValue and spotValue must be given
-            preset: eksctl
+            # Every preset but auto requires its label: a pod stays Pending where no
+            # node carries it.
+            preset: auto
             # Each of these replaces the preset's value when given:
             # labelKey: node-lifecycle
             # onDemandValue: on-demand
@@ -83,13 +90,17 @@ public enum DefaultPolicy {
             roles: [executor]
             # hostPath (the blog's: NVMe host paths and a root init container),
             # ephemeral (a generic ephemeral volume from ephemeral.storageClass,
-            # writable through fsGroup) or keep (leave the emptyDir).
-            mode: hostPath
+            # writable through fsGroup) or keep (leave the emptyDir). Unset, with
+            # no hostPaths either, the node-lifecycle preset decides: eksctl (the
+            # blog's nodes mount NVMe at /pv-disks/local) hostPath, every other
+            # keep (no mount is known there; on Karpenter with instanceStorePolicy
+            # RAID0 the emptyDir is already on NVMe).
+            # mode: hostPath
             # Where the namespace's Pod Security level forbids hostPath:
             modeAtBaseline: keep     # ephemeral | keep
             modeAtRestricted: keep   # ephemeral | keep
             ephemeral: {size: 100Gi} # and storageClass: <a local-NVMe provisioner's class>
-            hostPaths: [/pv-disks/local]   # assigned round-robin
+            # hostPaths: [/pv-disks/local]   # assigned round-robin; naming them means hostPath
             uid: 185
             gid: 185
             initContainer:

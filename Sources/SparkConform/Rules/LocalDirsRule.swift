@@ -74,11 +74,14 @@ public struct LocalDirsRule: PodRule {
             volumes[index] = .object(converted)
         }
         if !kept.isEmpty {
-            notes.append(
-                onFargate
-                    ? "\(kept.joined(separator: ", ")) kept as emptyDir (Fargate refuses hostPath)"
-                    : "\(kept.joined(separator: ", ")) kept as emptyDir (mode keep at \(level.description)"
-                        + (settings.mode == .hostPath && !level.level.allowsHostPath ? ": hostPath is not allowed there)" : ")"))
+            let preset = context.policy.nodeLifecycle.preset
+            let base = settings.baseMode(preset: preset)
+            let why =
+                onFargate ? "Fargate refuses hostPath"
+                : base == .hostPath && !level.level.allowsHostPath ? "mode keep at \(level.description): hostPath is not allowed there"
+                : settings.modeNamed ? "mode keep at \(level.description)"
+                : "preset \(preset.rawValue): no NVMe mount known on its nodes, the emptyDir stays on the kubelet's disk; name hostPaths or a mode to change it"
+            notes.append("\(kept.joined(separator: ", ")) kept as emptyDir (\(why))")
         }
         var conflicts: [Conflict] = []
         if madeEphemeral {

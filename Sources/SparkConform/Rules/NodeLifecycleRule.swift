@@ -1,9 +1,11 @@
 import SparkConformJSON
 
 /// Driver on on-demand capacity (losing it kills the application), executors
-/// on Spot (losing one costs a retry), through nodeSelector entries and the
-/// Spot taint's toleration. On Karpenter the driver also gets
-/// `karpenter.sh/do-not-disrupt`, so consolidation never evicts it.
+/// on Spot (losing one costs a retry). The default preset `auto` is satisfiable
+/// on any cluster: drivers require "not Spot" under every known capacity label,
+/// executors prefer Spot under each and tolerate the known Spot taints. The
+/// explicit presets use one label strictly (nodeSelector entries). On Karpenter
+/// the driver also gets `karpenter.sh/do-not-disrupt`, so consolidation never evicts it.
 public struct NodeLifecycleRule: PodRule {
     public let id = RuleID.nodeLifecycle
     public var policySection: WritableKeyPath<Policy, Policy.NodeLifecycle> { \.nodeLifecycle }
@@ -14,12 +16,16 @@ public struct NodeLifecycleRule: PodRule {
     public func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome {
         if let skip = skippedOnFargate(context, "has no EC2 capacity to select or tolerate") { return skip }
         let settings = context.policy.nodeLifecycle
-        let wanted = context.role == .driver ? settings.onDemandValue : settings.spotValue
         var changes: [String] = []
         var conflicts: [Conflict] = []
-
-        let preferSpot = context.role == .executor && settings.preferSpot
-        if preferSpot {
+        let selector = MapEntries(rule: id, MapEntries.nodeSelector)
+        for (key, value) in settings.preset.nodeSelector {
+            selector.ensure(key, value, override: settings.override, in: &pod, changes: &changes, conflicts: &conflicts)
+        }
+        let wanted = context.role == .driver ? settings.onDemandValue : settings.spotValue
+        if settings.isAuto {
+            applyAuto(settings, to: &pod, role: context.role, changes: &changes, conflicts: &conflicts)
+        } else if context.role == .executor && settings.preferSpot {
             if let existing = pod[path: MapEntries.nodeSelector.path + [settings.labelKey]]?.stringValue {
                 // A hard selector is the user's; preferring Spot never replaces it.
                 if existing != wanted {
@@ -27,16 +33,17 @@ public struct NodeLifecycleRule: PodRule {
                         rule: id, field: "spec.nodeSelector.\(settings.labelKey)", podValue: existing, policyValue: wanted,
                         resolution: .keptPodValue))
                 }
-            } else if addPreferredSpot(settings, to: &pod) {
+            } else if addPreferredSpot(key: settings.labelKey, value: wanted, weight: settings.preferSpotWeight, to: &pod) {
                 changes.append("preferred nodeAffinity \(settings.labelKey) In [\(wanted)]")
             }
         } else {
-            MapEntries(rule: id, MapEntries.nodeSelector).ensure(
-                settings.labelKey, wanted, override: settings.override, in: &pod, changes: &changes, conflicts: &conflicts)
+            selector.ensure(settings.labelKey, wanted, override: settings.override, in: &pod, changes: &changes, conflicts: &conflicts)
         }
 
-        if context.role == .executor, let toleration = settings.spotToleration, Tolerations.ensure(toleration, in: &pod) {
-            changes.append("toleration \(toleration.summary)")
+        if context.role == .executor {
+            for toleration in settings.spotTolerations where Tolerations.ensure(toleration, in: &pod) {
+                changes.append("toleration \(toleration.summary)")
+            }
         }
         if context.role == .driver {
             for (key, value) in settings.preset.driverAnnotations {
@@ -44,19 +51,47 @@ public struct NodeLifecycleRule: PodRule {
                     key, value, override: settings.override, in: &pod, changes: &changes, conflicts: &conflicts)
             }
         }
-        return outcome(changes: changes, satisfiedReason: "pod already targets \(settings.labelKey)=\(wanted)", conflicts: conflicts)
+        // Which preset decided, in explain and the audit record.
+        let preset = "preset \(settings.isAuto ? "auto" : settings.preset.rawValue)"
+        let satisfied = !settings.isAuto
+            ? "pod already targets \(settings.labelKey)=\(wanted)"
+            : context.role == .driver ? "pod already kept off Spot under every capacity label" : "pod already prefers Spot under every capacity label"
+        if !changes.isEmpty { changes[0] = "\(preset): \(changes[0])" }
+        return outcome(changes: changes, satisfiedReason: "\(preset): \(satisfied)", conflicts: conflicts)
     }
 
-    private func addPreferredSpot(_ settings: Policy.NodeLifecycle, to pod: inout JSONValue) -> Bool {
+    /// Every known capacity label at once: a driver kept off Spot by a required `NotIn`
+    /// under each (a node without the label passes), an executor preferring Spot under each.
+    private func applyAuto(
+        _ settings: Policy.NodeLifecycle, to pod: inout JSONValue, role: SparkRole, changes: inout [String], conflicts: inout [Conflict]
+    ) {
+        for scheme in Policy.CapacityPreset.spotLabels {
+            if role == .executor {
+                if addPreferredSpot(key: scheme.key, value: scheme.spotValues[0], weight: settings.preferSpotWeight, to: &pod) {
+                    changes.append("preferred nodeAffinity \(scheme.key) In [\(scheme.spotValues[0])]")
+                }
+                continue
+            }
+            let requirement = RequiredNodeAffinity(key: scheme.key, excluded: scheme.spotValues)
+            switch requirement.ensure(in: &pod) {
+            case .added(let terms):
+                changes.append("required nodeAffinity \(scheme.key) NotIn [\(scheme.spotValues.joined(separator: ","))]" + (terms > 1 ? " in each of \(terms) terms" : ""))
+            case .satisfied:
+                break
+            case .conflict(let field, let podValue):
+                conflicts.append(Conflict(
+                    rule: id, field: field, podValue: podValue, policyValue: "not \(scheme.spotValues.joined(separator: "|"))",
+                    resolution: .keptPodValue))
+            }
+        }
+    }
+
+    private func addPreferredSpot(key: String, value: String, weight: Int, to pod: inout JSONValue) -> Bool {
         let path = ["spec", "affinity", "nodeAffinity", AffinityTerms.preferredField]
         let terms = pod[path: path]?.arrayValue ?? []
-        let preference: JSONValue = [
-            "matchExpressions": [
-                ["key": .string(settings.labelKey), "operator": "In", "values": [.string(settings.spotValue)]]
-            ]
-        ]
+        let preference: JSONValue = ["matchExpressions": [["key": .string(key), "operator": "In", "values": [.string(value)]]]]
         if terms.contains(where: { $0["preference"] == preference }) { return false }
-        pod[path: path] = .array(terms + [["weight": .int(settings.preferSpotWeight), "preference": preference]])
+        pod[path: path] = .array(terms + [["weight": .int(weight), "preference": preference]])
         return true
     }
 }

@@ -17,7 +17,7 @@ public struct RuleContext: Sendable {
     /// What local-dirs makes of emptyDir local dirs: Fargate refuses hostPath, and
     /// a Pod Security level may forbid it (the policy says what to do instead).
     public var localDirsMode: Policy.LocalDirs.Mode {
-        landing.isFargate ? .keep : policy.localDirs.mode(at: podSecurity.level)
+        landing.isFargate ? .keep : policy.localDirs.mode(at: podSecurity.level, preset: policy.nodeLifecycle.preset)
     }
 
     /// The requester's service account when it lives in the pod's namespace:

@@ -23,7 +23,10 @@ extension Policy {
         }
 
         public var enabled = true
+        /// Used when `modeNamed`; otherwise the capacity preset decides (`CapacityPreset.localDirsMode`).
         public var mode: Mode = .hostPath
+        /// The policy named a mode or host paths.
+        public var modeNamed = false
         /// Where the namespace's Pod Security level forbids hostPath, `mode: hostPath` becomes these.
         public var modeAtBaseline: Mode = .keep
         public var modeAtRestricted: Mode = .keep
@@ -39,7 +42,10 @@ extension Policy {
         public mutating func read(_ section: inout YAMLFields) throws(PolicyError) {
             if let value = try section.bool("enabled") { enabled = value }
             if let value = try section.roles() { roles = value }
-            if let value = try section.choice("mode", Mode.self) { mode = value }
+            if let value = try section.choice("mode", Mode.self) {
+                mode = value
+                modeNamed = true
+            }
             for (key, level) in [("modeAtBaseline", PodSecurityLevel.baseline), ("modeAtRestricted", .restricted)] {
                 guard let value = try section.choice(key, Mode.self) else { continue }
                 guard value != .hostPath else {
@@ -75,6 +81,7 @@ extension Policy {
                         message: "'\(path.value)' is not an absolute path")
                 }
                 hostPaths = paths.map(\.value)
+                modeNamed = true
             }
             if let value = try section.int("uid", in: 0...Int(Int32.max)) { uid = value }
             if let value = try section.int("gid", in: 0...Int(Int32.max)) { gid = value }
@@ -82,9 +89,13 @@ extension Policy {
             try section.rejectUnknown()
         }
 
+        /// The policy's mode, or the preset's when the policy names none.
+        public func baseMode(preset: CapacityPreset) -> Mode { modeNamed ? mode : preset.localDirsMode }
+
         /// The mode at a Pod Security level: hostPath only where the level allows it.
-        public func mode(at level: PodSecurityLevel) -> Mode {
-            guard mode == .hostPath, !level.allowsHostPath else { return mode }
+        public func mode(at level: PodSecurityLevel, preset: CapacityPreset) -> Mode {
+            let base = baseMode(preset: preset)
+            guard base == .hostPath, !level.allowsHostPath else { return base }
             return level == .baseline ? modeAtBaseline : modeAtRestricted
         }
 
