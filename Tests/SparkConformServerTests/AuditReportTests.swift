@@ -43,10 +43,11 @@ import Testing
         return result
     }
 
-    /// Every fixture, and every golden case's pod made for the default policy (conflicts among them).
+    /// Every fixture, and every golden case's pod made for the default policy or the blog's cluster,
+    /// which the server runs (conflicts among them).
     static func pods() throws -> [JSONValue] {
         let cases = try GoldenCase.names.map(GoldenCase.init).filter {
-            !FileManager.default.fileExists(atPath: $0.folder.appendingPathComponent("policy.yaml").path) && $0.podSecurity == nil
+            ($0.policy == Policy() || $0.policy == .blogCluster) && $0.podSecurity == nil
         }
         let casePods = cases.compactMap { try? JSONParser.parse($0.input) }.filter { $0["kind"] == "Pod" }
         return try Fixture.names.map(Fixture.pod) + casePods

@@ -80,7 +80,7 @@ public struct LocalDirsRule: PodRule {
                 onFargate ? "Fargate refuses hostPath"
                 : base == .hostPath && !level.level.allowsHostPath ? "mode keep at \(level.description): hostPath is not allowed there"
                 : settings.modeNamed ? "mode keep at \(level.description)"
-                : "preset \(preset.rawValue): no NVMe mount known on its nodes, the emptyDir stays on the kubelet's disk; name hostPaths or a mode to change it"
+                : "preset \(preset.rawValue): \(preset.keptLocalDirsReason); name hostPaths or a mode to change it"
             notes.append("\(kept.joined(separator: ", ")) kept as emptyDir (\(why))")
         }
         var conflicts: [Conflict] = []

@@ -72,6 +72,14 @@ extension Policy {
         /// known to be mounted there (a hostPath would write to the root volume, outside
         /// kubelet's accounting), and Karpenter's RAID0 instance store already backs emptyDir.
         public var localDirsMode: LocalDirs.Mode { self == .eksctl ? .hostPath : .keep }
+
+        /// Why `localDirsMode` keeps the emptyDir, for explain.
+        public var keptLocalDirsReason: String {
+            switch self {
+            case .karpenter, .eksAuto: "the emptyDir is on the kubelet's disk, NVMe where instanceStorePolicy is RAID0"
+            default: "no NVMe mount is known on its nodes, the emptyDir stays on the kubelet's disk"
+            }
+        }
     }
 
     /// `node-lifecycle`: the preset gives the label key, values and Spot
