@@ -168,6 +168,15 @@ class Webhook:
         return f"https://localhost:{self.port}{path}"
 
     def patch(self, pod, namespace="spark", request=None, pod_security=None):
+        answer = self.review(pod, namespace, request, pod_security)
+        if "patch" not in answer:
+            assert "patchType" not in answer
+            return []
+        assert answer["patchType"] == "JSONPatch"
+        return json.loads(base64.b64decode(answer["patch"]))
+
+    def review(self, pod, namespace="spark", request=None, pod_security=None):
+        """The AdmissionReview response for `pod`, checked to echo the uid and allow."""
         uid = str(uuid.uuid4())
         # The envelope a real kube-apiserver sent (fixtures/apiserver-captures), unless the case brings its own.
         envelope = request or dict(CAPTURED_REQUEST, namespace=namespace, name=pod["metadata"].get("name"))
@@ -179,11 +188,7 @@ class Webhook:
         response.raise_for_status()
         answer = response.json()["response"]
         assert answer["uid"] == uid and answer["allowed"] is True
-        if "patch" not in answer:
-            assert "patchType" not in answer
-            return []
-        assert answer["patchType"] == "JSONPatch"
-        return json.loads(base64.b64decode(answer["patch"]))
+        return answer
 
     def stop(self):
         self.process.terminate()
