@@ -15,8 +15,12 @@ import tempfile
 from pathlib import Path
 
 import helm_python as helm
+import jsonpatch
 import kubernetes_validate
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from check_patches import CAPTURED_REQUEST, Webhook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "charts" / "spark-conform"
@@ -124,9 +128,12 @@ def check_case(name, values):
     else:
         assert "lifecycle" not in container
     assert [v["secret"]["secretName"] for v in pod["volumes"] if "secret" in v] == [values.get("certificates", {}).get("existing", {}).get("secretName") or f"{RELEASE}-tls"]
-    [account] = by_kind(documents, "ServiceAccount")
+    # The webhook's own account: no token, and no RBAC anywhere for it (Roles of sparkNamespaces are Spark's).
+    [account] = [a for a in by_kind(documents, "ServiceAccount") if a["metadata"]["namespace"] == NAMESPACE]
     assert account["automountServiceAccountToken"] is False
-    assert not by_kind(documents, "Role") and not by_kind(documents, "ClusterRole"), "the webhook needs no RBAC"
+    assert not by_kind(documents, "ClusterRole") and not by_kind(documents, "ClusterRoleBinding"), "the webhook needs no RBAC"
+    assert not [r for r in by_kind(documents, "Role") + by_kind(documents, "RoleBinding") if r["metadata"]["namespace"] == NAMESPACE]
+    assert all(s["name"] != account["metadata"]["name"] for b in by_kind(documents, "RoleBinding") for s in b["subjects"])
     assert len(by_kind(documents, "PodDisruptionBudget")) == (1 if values.get("replicaCount", 2) > 1 else 0)
     assert len(by_kind(documents, "ServiceMonitor")) == (1 if values.get("serviceMonitor", {}).get("enabled") else 0)
     assert len(by_kind(documents, "NetworkPolicy")) == (1 if values.get("networkPolicy", {}).get("enabled") else 0)
@@ -212,16 +219,68 @@ def check_pod_security_routing(hooks, values):
         assert not [h for h in hooks if selector_matches(h["namespaceSelector"], excluded)]
 
 
+SPARK_NAMESPACES = {
+    "sparkNamespaces": [{"name": "spark", "roleArn": "arn:aws:iam::111122223333:role/spark-jobs"},
+                        {"name": "etl", "serviceAccount": "etl-spark"}],
+    "policy": {"namespaceOverrides": {"etl": {"mode": "audit"}}},
+}
+# What Spark's driver does in its namespace (Spark's "Running on Kubernetes", RBAC).
+DRIVER_NEEDS = {"pods": {"create", "get", "list", "watch", "delete"}, "services": {"create", "get", "delete"},
+                "configmaps": {"create", "get", "delete"}, "persistentvolumeclaims": {"create", "get", "list", "delete"}}
+
+
+def check_spark_namespaces():
+    """sparkNamespaces: the account, Role and binding in each namespace; the rendered policy names the
+    account there; and the real server gives a person's plain driver that account there, not elsewhere."""
+    documents, _ = render(SPARK_NAMESPACES)
+    for entry, account in (("spark", "spark"), ("etl", "etl-spark")):
+        [service_account] = [d for d in by_kind(documents, "ServiceAccount") if d["metadata"]["namespace"] == entry]
+        assert service_account["metadata"]["name"] == account
+        annotations = service_account["metadata"].get("annotations") or {}
+        assert (annotations.get("eks.amazonaws.com/role-arn") == "arn:aws:iam::111122223333:role/spark-jobs") == (entry == "spark")
+        [role] = [d for d in by_kind(documents, "Role") if d["metadata"]["namespace"] == entry]
+        granted = {}
+        for rule in role["rules"]:
+            for resource in rule["resources"]:
+                granted.setdefault(resource, set()).update(rule["verbs"])
+        for resource, verbs in DRIVER_NEEDS.items():
+            assert verbs <= granted.get(resource, set()), f"{entry}: the Role lacks {verbs - granted.get(resource, set())} on {resource}"
+        [binding] = [d for d in by_kind(documents, "RoleBinding") if d["metadata"]["namespace"] == entry]
+        assert binding["roleRef"]["name"] == role["metadata"]["name"]
+        assert binding["subjects"] == [{"kind": "ServiceAccount", "name": account, "namespace": entry}]
+    policy_text = by_kind(documents, "ConfigMap")[0]["data"]["policy.yaml"]
+    policy = yaml.safe_load(policy_text)
+    assert policy["namespaceOverrides"] == {"spark": {"serviceAccount": "spark"}, "etl": {"mode": "audit", "serviceAccount": "etl-spark"}}, policy
+    driver = json.loads((ROOT / "fixtures" / "spark-3.5.3-driver-basic.json").read_text())
+    driver["spec"]["serviceAccountName"] = "default"
+    person = {"username": "alice@example.com", "groups": ["system:authenticated"]}
+    with tempfile.TemporaryDirectory() as tmp:
+        webhook = Webhook(BINARY, Path(tmp), policy_text)
+        try:
+            for namespace, expected in (("spark", "spark"), ("other", "default")):
+                request = dict(CAPTURED_REQUEST, namespace=namespace, userInfo=person, name=driver["metadata"]["name"])
+                patched = jsonpatch.JsonPatch(webhook.patch(driver, namespace, request)).apply(driver)
+                assert patched["spec"]["serviceAccountName"] == expected, f"{namespace}: {patched['spec']['serviceAccountName']}"
+        finally:
+            webhook.stop()
+
+
 def main():
     total = 0
     for name, values in CASES.items():
         total += check_case(name, values)
+    total += check_case("spark namespaces", SPARK_NAMESPACES)
+    check_spark_namespaces()
+    expect_refused({"sparkNamespaces": [{"name": "Spark"}]}, "sparkNamespaces")
+    expect_refused({"sparkNamespaces": [{"name": "spark", "roleArn": "spark-role"}]}, "roleArn")
     expect_refused({"webhook": {"failurePolicy": "Maybe"}}, "failurePolicy")
     expect_refused({"certificates": {"mode": "existing", "existing": {"secretName": "x"}}}, "caBundle")
     expect_refused({"certificates": {"mode": "self"}}, "mode")
     expect_refused({"replicas": 3}, "replicas")
     print(f"chart check: {len(CASES)} value sets linted (strict) and rendered, {total} manifests valid against Kubernetes {K8S} "
-          f"(cert-manager, ServiceMonitor and PrometheusRule resources checked for shape; check_alerts.py runs the rules), 4 bad value sets refused")
+          f"(cert-manager, ServiceMonitor and PrometheusRule resources checked for shape; check_alerts.py runs the rules), 6 bad value sets refused; "
+          f"sparkNamespaces: account, Role and binding per namespace, the account named in the rendered policy, and a person's plain "
+          f"driver gets it there through the real server and keeps default elsewhere")
 
 
 if __name__ == "__main__":

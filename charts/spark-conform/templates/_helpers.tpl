@@ -42,3 +42,39 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "spark-conform.webhookNamePattern" -}}
 ((privileged|baseline|restricted)\\.)?pods\\.spark-conform\\.io
 {{- end }}
+
+{{/*
+The Spark service account of a sparkNamespaces entry: its own, else the
+policy's service-account name, else spark (the embedded default's).
+Called with (list $ entry).
+*/}}
+{{- define "spark-conform.sparkAccount" -}}
+{{- $root := index . 0 -}}
+{{- $entry := index . 1 -}}
+{{- $rules := (get ($root.Values.policy | default dict) "rules") | default dict -}}
+{{- $policyAccount := (get ((get $rules "service-account") | default dict) "name") | default "spark" -}}
+{{- $entry.serviceAccount | default $policyAccount -}}
+{{- end }}
+
+{{/*
+The policy as the ConfigMap carries it: the policy value, with each
+sparkNamespaces entry's account named in its namespace override (an account
+named for a namespace is one the webhook knows exists there).
+*/}}
+{{- define "spark-conform.policy" -}}
+{{- $policy := deepCopy (.Values.policy | default dict) -}}
+{{- if .Values.sparkNamespaces -}}
+{{- $overrides := (get $policy "namespaceOverrides") | default dict -}}
+{{- range .Values.sparkNamespaces -}}
+{{- $override := (get $overrides .name) | default dict -}}
+{{- if not (hasKey $override "serviceAccount") -}}
+{{- $_ := set $override "serviceAccount" (include "spark-conform.sparkAccount" (list $ .)) -}}
+{{- end -}}
+{{- $_ := set $overrides .name $override -}}
+{{- end -}}
+{{- $_ := set $policy "namespaceOverrides" $overrides -}}
+{{- end -}}
+{{- if $policy -}}
+{{- toYaml $policy -}}
+{{- end -}}
+{{- end }}
