@@ -77,6 +77,8 @@ public enum Mutator {
         context.landing = landing(of: pod, role: role, namespace: namespace, policy: policy, skipped: skippedByAnnotation)
         decision.landing = context.landing
         decision.localDirsMode = context.localDirsMode
+        decision.localDirsModeSource = context.localDirsModeSource
+        if !context.landing.isFargate { decision.capacityPreset = policy.nodeLifecycle.presetName }
         return run(RuleTable.rules, pod: object, context: context, skipped: skippedByAnnotation, into: decision)
     }
 

@@ -29,6 +29,22 @@ import Testing
         #expect(none.spotToleration == nil)
     }
 
+    /// The default is auto (every scheme); labels of the policy's own under it make a custom preset.
+    @Test func autoIsTheDefaultAndOwnLabelsMakeItCustom() throws {
+        let auto = Policy().nodeLifecycle
+        #expect(auto.preset == .auto && auto.isAuto && auto.presetName == "auto")
+        #expect(auto.spotTolerations.map(\.key) == ["spot", "eks.amazonaws.com/capacityType", "karpenter.sh/capacity-type"])
+        let own = try PolicyLoader.load(yaml: "rules: {node-lifecycle: {labelKey: example.com/lc, onDemandValue: od, spotValue: sp}}").nodeLifecycle
+        #expect(!own.isAuto && own.presetName == "custom" && own.labelKey == "example.com/lc")
+        let autoMode = try PolicyLoader.load(yaml: "rules: {node-lifecycle: {preset: eks-auto}}").nodeLifecycle
+        #expect(autoMode.labelKey == "karpenter.sh/capacity-type" && autoMode.preset.nodeSelector.map(\.key) == ["eks.amazonaws.com/compute-type"])
+        // Local dirs: the preset decides until the policy names a mode or host paths.
+        #expect(Policy().localDirs.baseMode(preset: .auto) == .keep)
+        #expect(Policy().localDirs.baseMode(preset: .eksctl) == .hostPath)
+        let named = try PolicyLoader.load(yaml: "rules: {local-dirs: {hostPaths: [/nvme]}}").localDirs
+        #expect(named.modeNamed && named.baseMode(preset: .auto) == .hostPath)
+    }
+
     @Test func overridesAreRead() throws {
         let policy = try PolicyLoader.load(yaml: """
             namespaceOverrides:
@@ -54,6 +70,7 @@ import Testing
         ("mode: loud", 1, "mode", "'loud' is not one of: enforce, audit"),
         ("rules:\n  node-lifecycle:\n    preset: ekctl", 3, "rules.node-lifecycle.preset", "'ekctl' is not one of"),
         ("rules:\n  node-lifecycle:\n    preset: custom", 3, "rules.node-lifecycle.preset", "needs labelKey"),
+        ("rules:\n  node-lifecycle:\n    labelKey: example.com/lc", 3, "rules.node-lifecycle.labelKey", "go together"),
         ("rules:\n  node-lifecycle:\n    spotToleration: {key: spot, value: true}", 3, "rules.node-lifecycle.spotToleration.value", "must be a string"),
         ("rules:\n  zone-colocation:\n    weight: 1000", 3, "rules.zone-colocation.weight", "between 1 and 100"),
         ("rules:\n  zone-colocation:\n    enabled: yes please", 3, "rules.zone-colocation.enabled", "true or false"),

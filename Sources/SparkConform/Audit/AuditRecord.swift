@@ -8,7 +8,8 @@ public enum AuditRecord {
 
     /// The record's member names: the writer here and `AuditReport`, its reader, share them.
     public enum Field: String, Sendable {
-        case kind, time, uid, namespace, pod, role, appId, operation, dryRun, mode, podSecurity, runsOn, localDirsMode
+        case kind, time, uid, namespace, pod, role, appId, operation, dryRun, mode, podSecurity, runsOn, capacityPreset
+        case localDirsMode, localDirsModeFrom
         case outcome, reason, rulesApplied, rulesSatisfied, rulesSkipped, conflicts, patchOperations
         case wouldPatchOperations, wouldPatch, warnings, latencyMs, user, status, error
     }
@@ -35,7 +36,9 @@ public enum AuditRecord {
             add(.podSecurity, ["level": .string(podSecurity.level.rawValue), "source": .string(podSecurity.source.rawValue)])
         }
         if let landing = decision.landing { add(.runsOn, .string(landing.description)) }
+        if let preset = decision.capacityPreset { add(.capacityPreset, .string(preset)) }
         if let mode = decision.localDirsMode { add(.localDirsMode, .string(mode.rawValue)) }
+        if let source = decision.localDirsModeSource { add(.localDirsModeFrom, .string(source)) }
         add(.outcome, .string(decision.outcome.rawValue))
         if let reason = decision.reason { add(.reason, .string(reason)) }
         add(.rulesApplied, .array(decision.rules(with: .applied).map { .string($0.rule.rawValue) }))

@@ -201,7 +201,9 @@ public enum Preview {
             object["podSecurity"] = ["level": .string(podSecurity.level.rawValue), "source": .string(podSecurity.source.rawValue)]
         }
         if let landing = decision.landing { object["runsOn"] = .string(landing.description) }
+        if let preset = decision.capacityPreset { object["capacityPreset"] = .string(preset) }
         if let mode = decision.localDirsMode { object["localDirsMode"] = .string(mode.rawValue) }
+        if let source = decision.localDirsModeSource { object["localDirsModeFrom"] = .string(source) }
         object["rules"] = decision.rulesJSON
         object["warnings"] = .array(decision.warnings.map(JSONValue.string))
         object["auditAnnotations"] = .object(JSONObject(decision.auditAnnotations.map { ($0.key, JSONValue.string($0.value)) }))
@@ -226,7 +228,9 @@ public enum Preview {
             lines.append("  " + summary)
             if let podSecurity = decision.podSecurity { lines.append("  pod security: \(podSecurity.description)") }
             if let landing = decision.landing {
-                lines.append("  runs on: \(landing.description); local dirs: \(decision.localDirsMode?.rawValue ?? "-")")
+                let preset = decision.capacityPreset.map { " (preset \($0))" } ?? ""
+                let source = decision.localDirsModeSource.map { " (\($0))" } ?? ""
+                lines.append("  runs on: \(landing.description)\(preset); local dirs: \(decision.localDirsMode?.rawValue ?? "-")\(source)")
             }
             let width = RuleID.allCases.map(\.rawValue.count).max() ?? 0
             for outcome in decision.outcomes {

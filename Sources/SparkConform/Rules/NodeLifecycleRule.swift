@@ -52,7 +52,7 @@ public struct NodeLifecycleRule: PodRule {
             }
         }
         // Which preset decided, in explain and the audit record.
-        let preset = "preset \(settings.isAuto ? "auto" : settings.preset.rawValue)"
+        let preset = "preset \(settings.presetName)"
         let satisfied = !settings.isAuto
             ? "pod already targets \(settings.labelKey)=\(wanted)"
             : context.role == .driver ? "pod already kept off Spot under every capacity label" : "pod already prefers Spot under every capacity label"

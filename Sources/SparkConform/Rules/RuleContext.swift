@@ -20,6 +20,16 @@ public struct RuleContext: Sendable {
         landing.isFargate ? .keep : policy.localDirs.mode(at: podSecurity.level, preset: policy.nodeLifecycle.preset)
     }
 
+    /// What decided `localDirsMode`, for explain and the audit record.
+    public var localDirsModeSource: String {
+        if landing.isFargate { return "Fargate" }
+        let preset = policy.nodeLifecycle.preset
+        if policy.localDirs.baseMode(preset: preset) == .hostPath && !podSecurity.level.allowsHostPath {
+            return "Pod Security \(podSecurity.level.rawValue)"
+        }
+        return policy.localDirs.modeNamed ? "policy" : "preset \(preset.rawValue)"
+    }
+
     /// The requester's service account when it lives in the pod's namespace:
     /// an account known to exist there.
     public var requestingServiceAccount: String? {

@@ -104,6 +104,10 @@ extension Policy {
         /// `auto`, and no label of the policy's own: every known scheme at once.
         public var isAuto: Bool { preset == .auto && explicitLabelKey == nil }
 
+        /// The preset that decides placement, as explain and the audit record name it
+        /// (labels of the policy's own under the default make it `custom`).
+        public var presetName: String { preset == .auto && !isAuto ? CapacityPreset.custom.rawValue : preset.rawValue }
+
         public var labelKey: String {
             get { explicitLabelKey ?? preset.labelKey ?? "" }
             set { explicitLabelKey = newValue }
