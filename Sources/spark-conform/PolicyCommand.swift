@@ -1,10 +1,11 @@
 import ArgumentParser
+import Foundation
 import SparkConform
 
 struct PolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy", abstract: "Check a policy file, or print the embedded default.",
-        subcommands: [Check.self, Default.self])
+        subcommands: [Check.self, Default.self, Init.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Validate a policy file; names the line and field that is wrong.")
@@ -17,6 +18,34 @@ struct PolicyCommand: ParsableCommand {
             let overrides = policy.namespaceOverrides.keys.sorted()
             print("\(file): valid (mode \(policy.mode.rawValue), preset \(policy.nodeLifecycle.preset.rawValue)"
                 + (overrides.isEmpty ? "" : ", overrides for \(overrides.joined(separator: ", "))") + ")")
+        }
+    }
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a starting policy from what the cluster shows (read with your kubectl, or --from saved outputs).")
+
+        @Flag(name: .customLong("from-cluster"), help: "Read the cluster (required: the one source init knows).")
+        var fromCluster = false
+
+        @Option(name: .customLong("from"), parsing: .upToNextOption, help: "Saved `kubectl get -o json` outputs to read instead of the cluster.")
+        var from: [String] = []
+
+        @Option(help: "The webhook's release namespace.")
+        var namespace = "spark-conform"
+
+        @Option(help: "The kubectl to run (default: kubectl on PATH).")
+        var kubectl = "kubectl"
+
+        func validate() throws {
+            guard fromCluster else { throw ValidationError("give --from-cluster: init writes a policy from what a cluster shows") }
+        }
+
+        func run() throws {
+            let result = from.isEmpty ? ClusterReader(kubectl: kubectl, namespace: namespace).live() : ClusterReader.fromFiles(from)
+            for problem in result.problems { FileHandle.standardError.write(Data("spark-conform policy init: \(problem)\n".utf8)) }
+            guard !result.read.isEmpty else { throw PolicyFileError(description: "spark-conform policy init: nothing could be read") }
+            print(StarterPolicy.yaml(for: result.cluster, releaseNamespace: namespace), terminator: "")
         }
     }
 

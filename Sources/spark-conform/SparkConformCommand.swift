@@ -14,7 +14,7 @@ struct SparkConformCommand: AsyncParsableCommand {
             discussion: plugin
                 ? "Running as a kubectl plugin (kubectl-spark_conform on PATH)."
                 : "Also a kubectl plugin: install or link this binary as kubectl-spark_conform on PATH for kubectl spark-conform.",
-            subcommands: [ServeCommand.self, PreviewCommand.self, AuditCommand.self, PolicyCommand.self, CertsCommand.self],
+            subcommands: [ServeCommand.self, PreviewCommand.self, AuditCommand.self, DoctorCommand.self, PolicyCommand.self, CertsCommand.self],
             defaultSubcommand: plugin ? nil : ServeCommand.self)
     }
 }

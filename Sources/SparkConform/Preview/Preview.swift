@@ -249,7 +249,8 @@ public enum Preview {
 }
 
 extension String {
-    fileprivate func padding(toLength length: Int) -> String {
+    /// Left-aligned in a column of `length` (explain and doctor tables).
+    func padding(toLength length: Int) -> String {
         count >= length ? self : self + String(repeating: " ", count: length - count)
     }
 }

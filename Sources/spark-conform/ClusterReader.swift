@@ -1,0 +1,89 @@
+import Foundation
+import SparkConform
+
+/// Reads the cluster for doctor and `policy init --from-cluster`: saved `kubectl get -o json`
+/// outputs, or the user's own kubectl (so EKS's token, SSO and any kubeconfig work unchanged).
+struct ClusterReader {
+    var kubectl: String
+    var namespace: String
+
+    struct Result {
+        var cluster = ClusterSnapshot()
+        /// What was read, for the header line.
+        var read: [String] = []
+        /// What could not be read, each with the reason.
+        var problems: [String] = []
+    }
+
+    static func fromFiles(_ paths: [String]) -> Result {
+        var result = Result()
+        for path in paths {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                result.problems.append("cannot read \(path)")
+                continue
+            }
+            do {
+                result.cluster.add(try JSONParser.parse(Array(data)))
+                result.read.append(path)
+            } catch {
+                result.problems.append("\(path) is not a kubectl JSON output: \(error)")
+            }
+        }
+        return result
+    }
+
+    func live() -> Result {
+        var result = Result()
+        let reads: [(what: String, arguments: [String], optional: Bool)] = [
+            ("nodes, namespaces, service accounts and webhook configurations",
+             ["get", "nodes,namespaces,serviceaccounts,mutatingwebhookconfigurations", "-A", "-o", "json"], false),
+            ("the policy ConfigMap in \(namespace)", ["get", "configmaps", "-n", namespace, "-o", "json"], false),
+            // Only where Karpenter is installed: its absence is not a problem.
+            ("Karpenter NodePools", ["get", "nodepools.karpenter.sh", "-o", "json"], true),
+        ]
+        for read in reads {
+            switch run(read.arguments) {
+            case .success(let output):
+                do {
+                    result.cluster.add(try JSONParser.parse(Array(output.utf8)))
+                    result.read.append(read.what)
+                } catch {
+                    result.problems.append("kubectl \(read.arguments.joined(separator: " ")) printed no JSON: \(error)")
+                }
+            case .failure(let message):
+                if read.optional && message.contains("the server doesn't have a resource type") { continue }
+                result.problems.append("cannot read \(read.what): \(message)")
+            }
+        }
+        return result
+    }
+
+    private enum RunResult { case success(String), failure(String) }
+
+    private func run(_ arguments: [String]) -> RunResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [kubectl] + arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        do {
+            try process.run()
+        } catch {
+            return .failure("cannot run \(kubectl): \(error.localizedDescription)")
+        }
+        // Both pipes drained at once: kubectl's output can pass a pipe's buffer.
+        nonisolated(unsafe) var errorData = Data()
+        let drained = DispatchGroup()
+        DispatchQueue.global().async(group: drained) { errorData = errors.fileHandleForReading.readDataToEndOfFile() }
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
+        process.waitUntilExit()
+        let stderr = String(decoding: errorData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if process.terminationStatus == 127 { return .failure("\(kubectl) is not installed or not on PATH") }
+        guard process.terminationStatus == 0 else {
+            return .failure(stderr.isEmpty ? "kubectl exited with \(process.terminationStatus)" : stderr)
+        }
+        return .success(String(decoding: outputData, as: UTF8.self))
+    }
+}
