@@ -9,14 +9,7 @@ import Testing
 /// line; SPARK_CONFORM_REGENERATE=1 rewrites them), and each case shows what it was
 /// built for.
 @Suite struct DoctorCaseTests {
-    static let folders: [URL] = ["fixtures/clusters", "fixtures/doctor"].flatMap { root -> [URL] in
-        let directory = Fixture.repository.appendingPathComponent(root)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.sorted().map(directory.appendingPathComponent).filter {
-            FileManager.default.fileExists(atPath: $0.appendingPathComponent("cluster.json").path)
-        }
-    }
-    static var names: [String] { folders.map(\.lastPathComponent) }
+    static var names: [String] { DoctorCase.names }
 
     /// What each case was built for: (severity, check) it must report; an empty list: no error at all.
     static let expected: [String: [(Doctor.Finding.Severity, String)]] = [
@@ -32,20 +25,9 @@ import Testing
         "karpenter-on-demand-only": [(.error, "capacity-placement")],
     ]
 
-    /// The case's saved kubectl outputs, read as doctor's `--from` reads them.
-    static func cluster(_ name: String) throws -> (ClusterSnapshot, URL) {
-        let folder = try #require(folders.first { $0.lastPathComponent == name })
-        var cluster = ClusterSnapshot()
-        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        where file.hasSuffix(".json") && file != "findings.json" {
-            cluster.add(try JSONParser.parse(Array(try Data(contentsOf: folder.appendingPathComponent(file)))))
-        }
-        return (cluster, folder)
-    }
-
     static func findings(_ name: String) throws -> [Doctor.Finding] {
-        let (cluster, folder) = try cluster(name)
-        let policyFile = folder.appendingPathComponent("policy.yaml")
+        let cluster = try DoctorCase.cluster(name)
+        let policyFile = DoctorCase.folder(name).appendingPathComponent("policy.yaml")
         let policyText = FileManager.default.fileExists(atPath: policyFile.path)
             ? try String(contentsOf: policyFile, encoding: .utf8) : Doctor.policyText(in: cluster, releaseNamespace: "spark-conform")
         let policy = try policyText.map { try PolicyLoader.load(yaml: $0) } ?? Policy()
@@ -66,7 +48,7 @@ import Testing
         }
         let lines = (Doctor.json(findings)["findings"]?.arrayValue ?? []).map { JSONWriter.string($0) }
         let text = lines.isEmpty ? "[]\n" : "[\n" + lines.map { "  " + $0 }.joined(separator: ",\n") + "\n]\n"
-        let file = try Self.cluster(name).1.appendingPathComponent("findings.json")
+        let file = DoctorCase.folder(name).appendingPathComponent("findings.json")
         if ProcessInfo.processInfo.environment["SPARK_CONFORM_REGENERATE"] == "1" {
             try text.write(to: file, atomically: true, encoding: .utf8)
         }
@@ -77,7 +59,7 @@ import Testing
     /// (the installation itself aside: init writes a policy, not the chart).
     @Test(arguments: names)
     func starterPolicyPassesDoctor(name: String) throws {
-        let (cluster, _) = try Self.cluster(name)
+        let cluster = try DoctorCase.cluster(name)
         let policy = try PolicyLoader.load(yaml: StarterPolicy.yaml(for: cluster, releaseNamespace: "spark-conform"))
         let errors = Doctor.run(cluster, policy: policy, releaseNamespace: "spark-conform")
             .filter { $0.severity == .error && $0.check != "webhook-configuration" }

@@ -27,13 +27,15 @@ after it; a driver never lands on a node labelled Spot unless it asked for
 Spot itself (a conflict the webhook kept); an executor's best-scored node is a
 Spot node wherever a Spot node can take it. Each explicit preset is checked on
 its own style the same way, strictly (driver on on-demand, executor on Spot).
-And the checker proves it can fail: the old default (preset eksctl) must strand
+So is the policy `policy init --from-cluster` writes for each saved cluster, on
+that cluster's nodes. And the checker proves it can fail: the old default (preset eksctl) must strand
 pods on the managed, Karpenter and unlabelled styles.
 Usage: check_placement.py BINARY
 """
 import base64
 import copy
 import json
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -216,14 +218,40 @@ def judge(name, style, nodes, original, patched, placed, strict):
     return problems
 
 
-def check(binary, policy, style_names):
-    all_styles = styles()
+def check(binary, policy, style_names, node_sets=None):
+    all_styles = node_sets or styles()
+    # Strict presets hold executors to Spot; auto only prefers it.
+    strict = policy is not None and "preset: auto" not in policy
     problems, judged = [], 0
     for name, original, patched, placed in patched_pods(binary, policy):
         for style in style_names:
-            problems += judge(name, style, all_styles[style], original, patched, placed, strict=policy is not None)
+            problems += judge(name, style, all_styles[style], original, patched, placed, strict=strict)
             judged += 1
     return problems, judged
+
+
+def cluster_nodes(cluster):
+    """A saved cluster's nodes, and what its NodePools may launch."""
+    nodes = real_nodes(cluster)
+    if (CLUSTERS / cluster / "nodepools.json").exists():
+        nodes += launchable_nodes()
+    return nodes
+
+
+def check_starter_policies(binary):
+    """`policy init --from-cluster` on each saved cluster writes a policy this checker accepts on its nodes."""
+    judged = 0
+    for folder in sorted(p for p in CLUSTERS.iterdir() if (p / "cluster.json").exists()):
+        outputs = sorted(str(f) for f in folder.glob("*.json") if f.name != "findings.json")
+        policy = subprocess.run([binary, "policy", "init", "--from-cluster", "--from", *outputs],
+                                check=True, capture_output=True, text=True).stdout
+        nodes = cluster_nodes(folder.name)
+        if not nodes:
+            continue
+        found, count = check(binary, policy, [folder.name], {folder.name: nodes})
+        assert not found, f"policy init on {folder.name}:\n{policy}\n  " + "\n  ".join(found[:20])
+        judged += count
+    return judged
 
 
 def main():
@@ -235,12 +263,14 @@ def main():
         found, count = check(binary, f"rules: {{node-lifecycle: {{preset: {preset}}}}}\n", own)
         assert not found, f"preset {preset} on its own style:\n  " + "\n  ".join(found[:20])
         judged += count
+    judged += check_starter_policies(binary)
     # The checker can fail: the old default strands pods where nodes are not labelled its way.
     old, _ = check(binary, "rules: {node-lifecycle: {preset: eksctl}}\n", ["eks-managed", "karpenter", "no capacity labels"])
     stranded = {p.split(" on ")[1].split(":")[0] for p in old if "on no node after it" in p}
     assert stranded == {"eks-managed", "karpenter", "no capacity labels"}, f"the old default should strand pods there: {stranded}"
     print(f"placement check: {judged} pod placements judged with kube-scheduler's node affinity, selector and taint rules "
-          f"on {len(styles())} cluster styles (default policy) and each explicit preset on its own style: none stranded, "
+          f"on {len(styles())} cluster styles (default policy), each explicit preset on its own style and the policy "
+          f"`policy init --from-cluster` writes on each saved cluster: none stranded, "
           f"no driver on Spot, every executor's best node Spot where Spot can take it; the old default strands pods on "
           f"{', '.join(sorted(stranded))}")
 
