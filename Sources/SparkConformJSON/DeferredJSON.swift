@@ -1,5 +1,6 @@
 /// An array or object the parser checked but did not build, because no rule
-/// looks inside it on the common path (`JSONParser.deferredKeys`): container
+/// looks inside it on the common path (the `JSONParser.DeferredKeys` a caller
+/// names, `AdmissionReview.deferredPodFields` for a pod): container
 /// `env` lists (two thirds of an executor pod's bytes), probes, ports,
 /// `metadata.managedFields` and the like. It is kept as its
 /// exact source bytes and built only when something reads it, so the common

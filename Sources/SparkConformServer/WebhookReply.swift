@@ -7,8 +7,8 @@ struct WebhookReply: Sendable {
     var contentType: String
     var body: ByteBuffer
     var headers: [(String, String)] = []
-    /// Book-keeping (audit line, metrics) run once the reply is on the wire,
-    /// so the apiserver does not wait for it.
+    /// Book-keeping (audit line, metrics) run once the reply's write is queued
+    /// (not when its bytes have left), so the apiserver does not wait for it.
     var afterSending: (@Sendable () -> Void)?
 
     static func json(_ status: HTTPResponseStatus, _ bytes: [UInt8]) -> WebhookReply {

@@ -22,10 +22,9 @@ struct WebhookRoutes: Sendable {
     /// `/mutate/<level>`: the chart's webhook entry for namespaces whose
     /// `pod-security.kubernetes.io/enforce` label is that level (a webhook's
     /// service reference takes a path, not a query).
-    static let allowedMethods: [(path: String, method: HTTPMethod)] = [
-        ("/mutate", .POST), ("/mutate/privileged", .POST), ("/mutate/baseline", .POST), ("/mutate/restricted", .POST),
-        ("/preview", .POST), ("/metrics", .GET), ("/healthz", .GET), ("/readyz", .GET),
-    ]
+    static let allowedMethods: [(path: String, method: HTTPMethod)] =
+        PodSecurityLevel.webhookPaths.map { ($0, .POST) }
+        + [("/preview", .POST), ("/metrics", .GET), ("/healthz", .GET), ("/readyz", .GET)]
 
     func respond(to request: WebhookRequest) -> WebhookAnswer {
         let (path, query) = Self.split(request.head.uri)
@@ -50,11 +49,11 @@ struct WebhookRoutes: Sendable {
             reply.headers.append(("allow", allowed.rawValue))
             return reply
         }
+        if let level = PodSecurityLevel.allCases.first(where: { $0.webhookPath == path }) {
+            return mutate(request, podSecurityLabel: level)
+        }
         switch path {
-        case "/mutate": return mutate(request)
-        case "/mutate/privileged": return mutate(request, podSecurityLabel: .privileged)
-        case "/mutate/baseline": return mutate(request, podSecurityLabel: .baseline)
-        case "/mutate/restricted": return mutate(request, podSecurityLabel: .restricted)
+        case PodSecurityLevel.unlabelledWebhookPath: return mutate(request)
         case "/metrics":
             return WebhookReply(
                 status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: ByteBuffer(bytes: metrics.exposition()))

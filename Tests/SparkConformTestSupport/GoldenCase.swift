@@ -5,7 +5,7 @@ import SparkConform
 /// policy it runs under, the namespace, and what the webhook must answer.
 ///
 ///     case.yaml     namespace (required), podSecurity (the namespace's enforce label, when it has one),
-///                   about (what the case shows), replaces (the test it came from)
+///                   about (what the case shows)
 ///     input.json    a Pod, a List or an AdmissionReview (or input.yaml)
 ///     policy.yaml   optional; the embedded default when absent
 ///     patch.json    expected: the JSON Patch /mutate sends, one operation per line
@@ -42,7 +42,7 @@ public struct GoldenCase: Sendable, CustomStringConvertible {
         guard let namespace = about["namespace"]?.stringValue, !namespace.isEmpty else {
             throw Failure(description: "\(name)/case.yaml: namespace is required")
         }
-        let known: Set<String> = ["namespace", "podSecurity", "about", "replaces"]
+        let known: Set<String> = ["namespace", "podSecurity", "about"]
         if let unknown = about.objectValue?.keys.first(where: { !known.contains($0) }) {
             throw Failure(description: "\(name)/case.yaml: unknown field \(unknown) (known: \(known.sorted().joined(separator: ", ")))")
         }

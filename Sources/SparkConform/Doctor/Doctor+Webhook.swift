@@ -1,9 +1,6 @@
 import SparkConformJSON
 
 extension Doctor {
-    /// The chart's entries: one per Pod Security level, each calling its own path.
-    static let webhookPaths = ["/mutate", "/mutate/privileged", "/mutate/baseline", "/mutate/restricted"]
-
     /// `webhook-configuration`: installed, its four entries, a CA bundle, and the chart's
     /// failurePolicy, timeout and reinvocation.
     static func webhookConfiguration(_ cluster: ClusterSnapshot, releaseNamespace: String) -> [Finding] {
@@ -23,7 +20,8 @@ extension Doctor {
         let webhooks = configuration["webhooks"]?.arrayValue ?? []
         var findings: [Finding] = []
         let paths = webhooks.compactMap { $0[path: ["clientConfig", "service", "path"]]?.stringValue }
-        let missing = webhookPaths.filter { !paths.contains($0) }
+        // The chart's entries: one per Pod Security level and one for unlabelled namespaces, each its own path.
+        let missing = PodSecurityLevel.webhookPaths.filter { !paths.contains($0) }
         if !missing.isEmpty {
             findings.append(Finding(
                 severity: .error, check: "webhook-configuration", subject: subject,

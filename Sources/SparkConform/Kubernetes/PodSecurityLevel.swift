@@ -12,6 +12,16 @@ public enum PodSecurityLevel: String, Sendable, CaseIterable, Comparable {
     /// A root container with CHOWN and DAC_OVERRIDE: not at restricted (root, added capabilities).
     public var allowsRootInitContainer: Bool { self != .restricted }
 
+    /// The path the chart's webhook entry for namespaces labelled with this level calls
+    /// (a service reference takes a path, not a query).
+    public var webhookPath: String { "\(Self.unlabelledWebhookPath)/\(rawValue)" }
+
+    /// The path of the entry for namespaces without an `enforce` label.
+    public static let unlabelledWebhookPath = "/mutate"
+
+    /// Every path the chart's four entries call.
+    public static var webhookPaths: [String] { [unlabelledWebhookPath] + allCases.map(\.webhookPath) }
+
     public static func < (lhs: Self, rhs: Self) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }

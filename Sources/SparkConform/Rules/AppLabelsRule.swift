@@ -3,7 +3,7 @@ import SparkConformJSON
 /// The blog's `spark/app` and `spark/component` labels, added when missing.
 /// A Fargate profile selects pods by namespace and labels, after this webhook
 /// (its own runs later): the landing the rules judge by is computed on the
-/// labels this rule leaves (`labels(adding:)`), exactly as EKS will see them.
+/// labels this rule leaves (`additions(to:role:settings:)`), exactly as EKS will see them.
 public struct AppLabelsRule: PodRule {
     public let id = RuleID.appLabels
     public var policySection: WritableKeyPath<Policy, Policy.AppLabels> { \.appLabels }
