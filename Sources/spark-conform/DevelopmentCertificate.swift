@@ -82,6 +82,10 @@ enum DevelopmentCertificate {
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
             return String(cString: strerror(Int32(underlying.code)))
         }
-        return nsError.localizedDescription
+        switch (error as? CocoaError)?.code {
+        case .fileWriteNoPermission?: return String(cString: strerror(EACCES))
+        case .fileWriteVolumeReadOnly?: return String(cString: strerror(EROFS))
+        default: return nsError.localizedDescription
+        }
     }
 }

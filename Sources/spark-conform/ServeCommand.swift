@@ -120,12 +120,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration = ServerConfiguration(certificateFile: certificate, keyFile: key)
         case (nil, nil):
             let identity = CertificateGenerator.Identity(serviceName: serviceName, namespace: serviceNamespace)
-            let files: (certificate: String, key: String)
-            do {
-                files = try DevelopmentCertificate.ensure(in: devCertDir, identity: identity, logger: logger)
-            } catch let error as DevelopmentCertificate.PlacementError {
-                throw ValidationError(error.description)
-            }
+            // Not a usage error: the message alone, and exit 1.
+            let files = try DevelopmentCertificate.ensure(in: devCertDir, identity: identity, logger: logger)
             configuration = ServerConfiguration(certificateFile: files.certificate, keyFile: files.key)
         default:
             throw ValidationError("--tls-cert-file and --tls-key-file go together: give both or neither")
