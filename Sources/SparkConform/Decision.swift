@@ -36,7 +36,7 @@ public struct Decision: Sendable {
     /// What local-dirs makes of emptyDir local dirs there (its level and landing decide).
     public var localDirsMode: Policy.LocalDirs.Mode?
     /// What decided `localDirsMode`: the policy, the capacity preset, the Pod Security level, Fargate.
-    public var localDirsModeSource: String?
+    public var localDirsModeSource: Policy.LocalDirs.ModeSource?
     /// The capacity preset placing the pod on EC2 (`Policy.NodeLifecycle.presetName`).
     public var capacityPreset: String?
     /// The patch that enforce mode would send; equal to `patch` in enforce mode.

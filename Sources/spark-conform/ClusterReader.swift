@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import SparkConform
 
@@ -85,5 +86,25 @@ struct ClusterReader {
             return .failure(stderr.isEmpty ? "kubectl exited with \(process.terminationStatus)" : stderr)
         }
         return .success(String(decoding: outputData, as: UTF8.self))
+    }
+}
+
+/// Where doctor and `policy init` read the cluster from: one set of options for both.
+struct ClusterSource: ParsableArguments {
+    @Option(name: .customLong("from"), parsing: .upToNextOption, help: "Saved `kubectl get -o json` outputs to read instead of the cluster.")
+    var files: [String] = []
+
+    @Option(help: "The webhook's release namespace (its policy ConfigMap and service).")
+    var namespace = "spark-conform"
+
+    @Option(help: "The kubectl to run (default: kubectl on PATH).")
+    var kubectl = "kubectl"
+
+    /// What could be read; each problem on stderr. Nothing at all is an error (exit 1).
+    func read(for command: String) throws -> ClusterReader.Result {
+        let result = files.isEmpty ? ClusterReader(kubectl: kubectl, namespace: namespace).live() : ClusterReader.fromFiles(files)
+        for problem in result.problems { FileHandle.standardError.write(Data("\(command): \(problem)\n".utf8)) }
+        guard !result.read.isEmpty else { throw PolicyFileError(description: "\(command): nothing could be read") }
+        return result
     }
 }

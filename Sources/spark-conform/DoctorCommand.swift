@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import SparkConform
 
 struct DoctorCommand: ParsableCommand {
@@ -8,11 +7,7 @@ struct DoctorCommand: ParsableCommand {
         abstract: "Check the policy against the live cluster (read with your kubectl) before a pod is stranded.",
         discussion: "Exit codes: 0 no error; 3 at least one error; 1 nothing could be read.")
 
-    @Option(name: .customLong("from"), parsing: .upToNextOption, help: "Saved `kubectl get -o json` outputs to read instead of the cluster.")
-    var from: [String] = []
-
-    @Option(help: "The webhook's release namespace (its policy ConfigMap and service).")
-    var namespace = "spark-conform"
+    @OptionGroup var source: ClusterSource
 
     @Option(help: "Policy YAML file to check instead of the one the cluster's ConfigMap holds.")
     var policy: String?
@@ -20,27 +15,19 @@ struct DoctorCommand: ParsableCommand {
     @Option(help: "text or json.")
     var output: Format = .text
 
-    @Option(help: "The kubectl to run (default: kubectl on PATH).")
-    var kubectl = "kubectl"
-
     enum Format: String, ExpressibleByArgument { case text, json }
 
     func run() throws {
-        let reader = ClusterReader(kubectl: kubectl, namespace: namespace)
-        let result = from.isEmpty ? reader.live() : ClusterReader.fromFiles(from)
-        for problem in result.problems { FileHandle.standardError.write(Data("spark-conform doctor: \(problem)\n".utf8)) }
-        guard !result.read.isEmpty else {
-            FileHandle.standardError.write(Data("spark-conform doctor: nothing could be read\n".utf8))
-            throw ExitCode(1)
-        }
-        let (policy, source) = try Self.policy(file: policy, cluster: result.cluster, namespace: namespace)
+        let result = try source.read(for: "spark-conform doctor")
+        let namespace = source.namespace
+        let (policy, policySource) = try Self.policy(file: policy, cluster: result.cluster, namespace: namespace)
         let findings = Doctor.run(result.cluster, policy: policy, releaseNamespace: namespace)
         switch output {
         case .json:
             print(JSONWriter.string(Doctor.json(findings)))
         case .text:
             let header = "spark-conform doctor: \(result.cluster.nodes.count) nodes, \(result.cluster.nodePools.count) NodePools, "
-                + "\(result.cluster.namespaces.count) namespaces; policy from \(source)"
+                + "\(result.cluster.namespaces.count) namespaces; policy from \(policySource)"
             print(Doctor.text(findings, header: header), terminator: "")
         }
         if findings.contains(where: { $0.severity == .error }) { throw ExitCode(3) }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import SparkConform
 
 struct PolicyCommand: ParsableCommand {
@@ -28,24 +27,15 @@ struct PolicyCommand: ParsableCommand {
         @Flag(name: .customLong("from-cluster"), help: "Read the cluster (required: the one source init knows).")
         var fromCluster = false
 
-        @Option(name: .customLong("from"), parsing: .upToNextOption, help: "Saved `kubectl get -o json` outputs to read instead of the cluster.")
-        var from: [String] = []
-
-        @Option(help: "The webhook's release namespace.")
-        var namespace = "spark-conform"
-
-        @Option(help: "The kubectl to run (default: kubectl on PATH).")
-        var kubectl = "kubectl"
+        @OptionGroup var source: ClusterSource
 
         func validate() throws {
             guard fromCluster else { throw ValidationError("give --from-cluster: init writes a policy from what a cluster shows") }
         }
 
         func run() throws {
-            let result = from.isEmpty ? ClusterReader(kubectl: kubectl, namespace: namespace).live() : ClusterReader.fromFiles(from)
-            for problem in result.problems { FileHandle.standardError.write(Data("spark-conform policy init: \(problem)\n".utf8)) }
-            guard !result.read.isEmpty else { throw PolicyFileError(description: "spark-conform policy init: nothing could be read") }
-            print(StarterPolicy.yaml(for: result.cluster, releaseNamespace: namespace), terminator: "")
+            let result = try source.read(for: "spark-conform policy init")
+            print(StarterPolicy.yaml(for: result.cluster, releaseNamespace: source.namespace), terminator: "")
         }
     }
 

@@ -37,6 +37,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from check_chart import render, by_kind  # noqa: E402
 from check_patches import free_port  # noqa: E402
+from check_unprivileged import status_fields  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CAPTURE = ROOT / "fixtures" / "cases" / "apiserver-spark-3.5.3-executor-basic" / "input.json"
@@ -56,10 +57,6 @@ def podman(*args, check=True):
 def memory_bytes(quantity):
     number, unit = re.fullmatch(r"(\d+)(Ki|Mi|Gi)?", quantity).groups()
     return int(number) * {"Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30, None: 1}[unit]
-
-
-def status_fields(pid):
-    return {k: v.split() for k, _, v in (line.partition(":") for line in Path(f"/proc/{pid}/status").read_text().splitlines())}
 
 
 def wait_ready(url, ca, container):

@@ -38,7 +38,7 @@ public enum AuditRecord {
         if let landing = decision.landing { add(.runsOn, .string(landing.description)) }
         if let preset = decision.capacityPreset { add(.capacityPreset, .string(preset)) }
         if let mode = decision.localDirsMode { add(.localDirsMode, .string(mode.rawValue)) }
-        if let source = decision.localDirsModeSource { add(.localDirsModeFrom, .string(source)) }
+        if let source = decision.localDirsModeSource { add(.localDirsModeFrom, .string(source.description)) }
         add(.outcome, .string(decision.outcome.rawValue))
         if let reason = decision.reason { add(.reason, .string(reason)) }
         add(.rulesApplied, .array(decision.rules(with: .applied).map { .string($0.rule.rawValue) }))

@@ -15,9 +15,7 @@ enum NodeFit {
         if let terms = pod[path: termsPath]?.arrayValue, !terms.contains(where: { matches($0, node.labels) }) {
             return false
         }
-        let tolerations = pod[path: ["spec", "tolerations"]]?.arrayValue ?? []
-        return node.taints.filter { $0.effect == "NoSchedule" || $0.effect == "NoExecute" }
-            .allSatisfy { taint in tolerations.contains { Tolerations.tolerates($0, taint) } }
+        return untolerated(pod, on: node).isEmpty
     }
 
     /// The taints of `node` the pod does not tolerate.

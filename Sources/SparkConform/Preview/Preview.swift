@@ -203,7 +203,7 @@ public enum Preview {
         if let landing = decision.landing { object["runsOn"] = .string(landing.description) }
         if let preset = decision.capacityPreset { object["capacityPreset"] = .string(preset) }
         if let mode = decision.localDirsMode { object["localDirsMode"] = .string(mode.rawValue) }
-        if let source = decision.localDirsModeSource { object["localDirsModeFrom"] = .string(source) }
+        if let source = decision.localDirsModeSource { object["localDirsModeFrom"] = .string(source.description) }
         object["rules"] = decision.rulesJSON
         object["warnings"] = .array(decision.warnings.map(JSONValue.string))
         object["auditAnnotations"] = .object(JSONObject(decision.auditAnnotations.map { ($0.key, JSONValue.string($0.value)) }))

@@ -74,13 +74,13 @@ public struct LocalDirsRule: PodRule {
             volumes[index] = .object(converted)
         }
         if !kept.isEmpty {
-            let preset = context.policy.nodeLifecycle.preset
-            let base = settings.baseMode(preset: preset)
             let why =
-                onFargate ? "Fargate refuses hostPath"
-                : base == .hostPath && !level.level.allowsHostPath ? "mode keep at \(level.description): hostPath is not allowed there"
-                : settings.modeNamed ? "mode keep at \(level.description)"
-                : "preset \(preset.rawValue): \(preset.keptLocalDirsReason); name hostPaths or a mode to change it"
+                switch context.localDirsModeSource {
+                case .fargate: "Fargate refuses hostPath"
+                case .podSecurity: "mode keep at \(level.description): hostPath is not allowed there"
+                case .policy: "mode keep at \(level.description)"
+                case .preset(let preset): "preset \(preset.rawValue): \(preset.keptLocalDirsReason); name hostPaths or a mode to change it"
+                }
             notes.append("\(kept.joined(separator: ", ")) kept as emptyDir (\(why))")
         }
         var conflicts: [Conflict] = []

@@ -20,14 +20,15 @@ public struct RuleContext: Sendable {
         landing.isFargate ? .keep : policy.localDirs.mode(at: podSecurity.level, preset: policy.nodeLifecycle.preset)
     }
 
-    /// What decided `localDirsMode`, for explain and the audit record.
-    public var localDirsModeSource: String {
-        if landing.isFargate { return "Fargate" }
+    /// What decided `localDirsMode`: local-dirs says why it keeps an emptyDir by it,
+    /// explain and the audit record name it.
+    public var localDirsModeSource: Policy.LocalDirs.ModeSource {
+        if landing.isFargate { return .fargate }
         let preset = policy.nodeLifecycle.preset
         if policy.localDirs.baseMode(preset: preset) == .hostPath && !podSecurity.level.allowsHostPath {
-            return "Pod Security \(podSecurity.level.rawValue)"
+            return .podSecurity(podSecurity.level)
         }
-        return policy.localDirs.modeNamed ? "policy" : "preset \(preset.rawValue)"
+        return policy.localDirs.modeNamed ? .policy : .preset(preset)
     }
 
     /// The requester's service account when it lives in the pod's namespace:

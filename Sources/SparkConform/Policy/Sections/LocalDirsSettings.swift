@@ -22,6 +22,24 @@ extension Policy {
             case keep
         }
 
+        /// What decided the mode a pod gets.
+        public enum ModeSource: Sendable, Equatable, CustomStringConvertible {
+            case policy
+            case preset(CapacityPreset)
+            /// The level forbids the hostPath the policy or preset asks for.
+            case podSecurity(PodSecurityLevel)
+            case fargate
+
+            public var description: String {
+                switch self {
+                case .policy: "policy"
+                case .preset(let preset): "preset \(preset.rawValue)"
+                case .podSecurity(let level): "Pod Security \(level.rawValue)"
+                case .fargate: "Fargate"
+                }
+            }
+        }
+
         public var enabled = true
         /// Used when `modeNamed`; otherwise the capacity preset decides (`CapacityPreset.localDirsMode`).
         public var mode: Mode = .hostPath
