@@ -1,12 +1,18 @@
 extension Doctor {
+    /// The namespaces Spark pods may be sent from: the policy covers them, and they are
+    /// neither Kubernetes' own nor the webhook's release namespace.
+    static func sparkNamespaces(_ cluster: ClusterSnapshot, _ policy: Policy, releaseNamespace: String) -> [String] {
+        let system = ["kube-system", "kube-public", "kube-node-lease", releaseNamespace]
+        return cluster.namespaces.keys.sorted().filter { policy.covers(namespace: $0) && !system.contains($0) }
+    }
+
     /// `service-account-exists`: every namespace where the policy says the Spark account
     /// exists has it (the apiserver refuses a pod whose account does not: 403).
     static func serviceAccounts(_ cluster: ClusterSnapshot, _ policy: Policy, releaseNamespace: String) -> [Finding] {
         guard policy.serviceAccount.enabled else { return [] }
         var stated: [(namespace: String, account: String, source: String)] = []
         let name = policy.serviceAccount.name
-        let system = ["kube-system", "kube-public", "kube-node-lease", releaseNamespace]
-        for namespace in cluster.namespaces.keys.sorted() where policy.covers(namespace: namespace) && !system.contains(namespace) {
+        for namespace in sparkNamespaces(cluster, policy, releaseNamespace: releaseNamespace) {
             if let account = policy.namespaceOverrides[namespace]?.serviceAccount {
                 stated.append((namespace, account, "namespaceOverrides.\(namespace).serviceAccount"))
             } else if policy.serviceAccount.statedToExist(in: namespace) {

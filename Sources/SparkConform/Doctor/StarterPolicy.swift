@@ -12,10 +12,8 @@ public enum StarterPolicy {
         let preset = placesEverything ? labelled : .auto
         let defaults = Policy()
         let account = defaults.serviceAccount.name
-        let system = ["kube-system", "kube-public", "kube-node-lease", releaseNamespace]
-        let withAccount = cluster.namespaces.keys.sorted().filter {
-            !system.contains($0) && defaults.covers(namespace: $0) && cluster.serviceAccount(account, in: $0) != nil
-        }
+        let withAccount = Doctor.sparkNamespaces(cluster, defaults, releaseNamespace: releaseNamespace)
+            .filter { cluster.serviceAccount(account, in: $0) != nil }
         var why: String
         switch labelled {
         case .eksctl: why = "the nodes carry node-lifecycle (the blog's eksctl node groups)"

@@ -51,13 +51,16 @@ public struct NodeLifecycleRule: PodRule {
                     key, value, override: settings.override, in: &pod, changes: &changes, conflicts: &conflicts)
             }
         }
-        // Which preset decided, in explain and the audit record.
-        let preset = "preset \(settings.presetName)"
-        let satisfied = !settings.isAuto
-            ? "pod already targets \(settings.labelKey)=\(wanted)"
-            : context.role == .driver ? "pod already kept off Spot under every capacity label" : "pod already prefers Spot under every capacity label"
-        if !changes.isEmpty { changes[0] = "\(preset): \(changes[0])" }
-        return outcome(changes: changes, satisfiedReason: "\(preset): \(satisfied)", conflicts: conflicts)
+        // Which preset decided, in explain and the audit record (reasons built only when reported).
+        let preset = settings.presetName
+        if !changes.isEmpty { changes[0] = "preset \(preset): \(changes[0])" }
+        return outcome(
+            changes: changes,
+            satisfiedReason: "preset \(preset): "
+                + (!settings.isAuto ? "pod already targets \(settings.labelKey)=\(wanted)"
+                    : context.role == .driver ? "pod already kept off Spot under every capacity label"
+                    : "pod already prefers Spot under every capacity label"),
+            conflicts: conflicts)
     }
 
     /// Every known capacity label at once: a driver kept off Spot by a required `NotIn`
