@@ -72,7 +72,7 @@ for name in Fixture.names {
     let decoded = try AdmissionReview.decode(bytes)
     let decision = Mutator.decide(decoded.request, policy: policy)
     let decode = measure { (try? AdmissionReview.decode(bytes))?.request.uid.count ?? 0 }
-    let decide = measure { Mutator.decide(decoded.request, policy: policy).patch.count }
+    let decide = measure { Mutator.decide(decoded.request, policy: policy).sentPatch.count }
     let encode = measure { decoded.responseBytes(decision).count }
     let audit = measure { auditLine(decision, decoded.request).count }
     let total = measure { fullPath(bytes) }

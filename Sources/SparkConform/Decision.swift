@@ -1,9 +1,10 @@
 import SparkConformJSON
 
-/// The decision for one admission request: the patch, the pod it produces,
-/// and everything needed to explain it (warnings, audit annotations, each
-/// rule's outcome). Consumers read the result from here; nothing re-applies
-/// the patch to find out what it did.
+/// The decision for one admission request: what the cluster gets (`sentPatch`,
+/// `admittedPod`), what enforce mode would send (`enforcePatch`), and
+/// everything needed to explain it (warnings, audit annotations, each rule's
+/// outcome). Consumers read the result from here; nothing re-applies the
+/// patch to find out what it did. `DecisionRendering` is its one rendering.
 public struct Decision: Sendable {
     /// What happened to the pod, as metrics and the audit log count it.
     public enum Outcome: String, Sendable, CaseIterable {
@@ -18,9 +19,12 @@ public struct Decision: Sendable {
     }
 
     public var outcome: Outcome = .unchanged
-    public var patch: [PatchOperation] = []
-    /// The pod after `patch`: what the apiserver will store. The pod as received when unpatched.
-    public var patched: JSONValue = .null
+    /// What `/mutate` sends: `enforcePatch` in enforce mode, empty in audit mode.
+    public var sentPatch: [PatchOperation] = []
+    /// What the cluster gets: the pod after `sentPatch` (as received when nothing is sent).
+    public var admittedPod: JSONValue = .null
+    /// What enforce mode would send (equal to `sentPatch` in enforce mode): audit mode reports it.
+    public var enforcePatch: [PatchOperation] = []
     /// Why nothing was evaluated (not a Spark pod, UPDATE, opted out…); nil when the rules ran.
     public var reason: String?
     public var outcomes: [RuleOutcome] = []
@@ -39,10 +43,19 @@ public struct Decision: Sendable {
     public var localDirsModeSource: Policy.LocalDirs.ModeSource?
     /// The capacity preset placing the pod on EC2 (`Policy.NodeLifecycle.presetName`).
     public var capacityPreset: String?
-    /// The patch that enforce mode would send; equal to `patch` in enforce mode.
-    public var wouldPatch: [PatchOperation] = []
+    /// The rules a view shows (`showing(_:)`); nil for the whole decision.
+    public var rulesShown: [RuleID]?
+    /// Warnings not about one rule (opt-out annotations, the safety check), also in `warnings`.
+    public var notices: [String] = []
 
     public var conflicts: [Conflict] { outcomes.flatMap(\.conflicts) }
+
+    /// A warning not about one rule: kept apart so a view of some rules can show it.
+    mutating func notice(_ warning: String) {
+        let clipped = Mutator.clip(warning)
+        notices.append(clipped)
+        warnings.append(clipped)
+    }
 
     /// Keys without `/`, at most 63 characters: the apiserver prefixes them
     /// with the webhook's name and writes them into the cluster audit log.

@@ -8,10 +8,14 @@ public enum Mutator {
 
     /// `podSecurityLabel`: the namespace's `enforce` level, when the webhook entry
     /// the apiserver matched says it (the chart has one entry per level).
-    public static func decide(_ request: AdmissionRequest, policy: Policy, podSecurityLabel: PodSecurityLevel? = nil) -> Decision {
+    /// `recordingRuleOperations`: each outcome also carries the operations its rule
+    /// added (preview's `--rules`); off on the admission path, where it would cost a diff per rule.
+    public static func decide(
+        _ request: AdmissionRequest, policy: Policy, podSecurityLabel: PodSecurityLevel? = nil, recordingRuleOperations: Bool = false
+    ) -> Decision {
         var decision = Decision()
         decision.mode = policy.mode
-        decision.patched = request.object ?? .null
+        decision.admittedPod = request.object ?? .null
         guard request.operation == "CREATE" else {
             decision.podName = request.object.map { PodView($0).displayName } ?? ""
             decision.reason = "operation \(request.operation) is not mutated"
@@ -23,21 +27,23 @@ public enum Mutator {
         }
         guard let object = request.object, object.objectValue != nil else {
             decision.reason = "request has no pod object"
-            decision.warnings = ["spark-conform: request for a pod carried no object; allowed unchanged"]
+            decision.notice("spark-conform: request for a pod carried no object; allowed unchanged")
             return decision
         }
         let namespace = request.namespace.isEmpty ? (PodView(object).namespace ?? "") : request.namespace
-        return decide(pod: object, namespace: namespace, policy: policy, requester: request.username, podSecurityLabel: podSecurityLabel)
+        return decide(
+            pod: object, namespace: namespace, policy: policy, requester: request.username, podSecurityLabel: podSecurityLabel,
+            recordingRuleOperations: recordingRuleOperations)
     }
 
     /// `requester`: `userInfo.username` of the request, when there is one.
     public static func decide(
         pod object: JSONValue, namespace: String, policy basePolicy: Policy, requester: String? = nil,
-        podSecurityLabel: PodSecurityLevel? = nil
+        podSecurityLabel: PodSecurityLevel? = nil, recordingRuleOperations: Bool = false
     ) -> Decision {
         let pod = PodView(object)
         var decision = Decision()
-        decision.patched = object
+        decision.admittedPod = object
         decision.podName = pod.displayName
         decision.role = pod.role
         decision.appID = pod.appID
@@ -58,14 +64,14 @@ public enum Mutator {
         var skippedByAnnotation: Set<RuleID> = []
         if skipAll || skipList != nil {
             if !policy.allowPodOptOut {
-                decision.warnings.append(clip("spark-conform: pod opt-out annotations are disabled by policy; ignored"))
+                decision.notice("spark-conform: pod opt-out annotations are disabled by policy; ignored")
             } else if skipAll {
                 decision.reason = "pod opted out with \(OptOutAnnotations.skip)"
                 return decision
             } else if let names = skipList {
                 let unknown = names.filter { RuleID(rawValue: $0) == nil }
                 if !unknown.isEmpty {
-                    decision.warnings.append(clip("spark-conform: unknown rule in \(OptOutAnnotations.skipRules): \(unknown.joined(separator: ","))"))
+                    decision.notice("spark-conform: unknown rule in \(OptOutAnnotations.skipRules): \(unknown.joined(separator: ","))")
                 }
                 skippedByAnnotation = Set(names.compactMap(RuleID.init(rawValue:)))
             }
@@ -79,7 +85,9 @@ public enum Mutator {
         decision.localDirsMode = context.localDirsMode
         decision.localDirsModeSource = context.localDirsModeSource
         if !context.landing.isFargate { decision.capacityPreset = policy.nodeLifecycle.presetName }
-        return run(RuleTable.rules, pod: object, context: context, skipped: skippedByAnnotation, into: decision)
+        return run(
+            RuleTable.rules, pod: object, context: context, skipped: skippedByAnnotation, into: decision,
+            recordingRuleOperations: recordingRuleOperations)
     }
 
     /// Where the pod will run. EKS's Fargate webhook runs after this one and
@@ -98,7 +106,8 @@ public enum Mutator {
 
     /// The rules on one pod; `rules` is the table except in tests of the invariant.
     static func run(
-        _ rules: [any PodRule], pod object: JSONValue, context: RuleContext, skipped: Set<RuleID>, into decision: Decision
+        _ rules: [any PodRule], pod object: JSONValue, context: RuleContext, skipped: Set<RuleID>, into decision: Decision,
+        recordingRuleOperations: Bool = false
     ) -> Decision {
         var decision = decision
         let policy = context.policy
@@ -110,38 +119,37 @@ public enum Mutator {
             } else if skipped.contains(rule.id) {
                 decision.outcomes.append(
                     RuleOutcome(rule: rule.id, status: .skipped, reason: "pod opted out with \(OptOutAnnotations.skipRules)"))
+            } else if recordingRuleOperations {
+                let before = draft
+                var outcome = rule.apply(to: &draft, context: context)
+                outcome.operations = PatchBuilder.operations(from: before, to: draft)
+                decision.outcomes.append(outcome)
             } else {
                 decision.outcomes.append(rule.apply(to: &draft, context: context))
             }
         }
-        decision.wouldPatch = PatchBuilder.operations(from: object, to: draft)
-        decision.warnings += decision.conflicts.map { clip("spark-conform: " + $0.summary) }
-        for outcome in decision.outcomes {
-            if let warning = outcome.warning { decision.warnings.append(clip("spark-conform: \(outcome.rule.rawValue): \(warning)")) }
-        }
+        decision.enforcePatch = PatchBuilder.operations(from: object, to: draft)
         // The one safety check: a pod the apiserver would refuse must not come
         // out of the webhook. Allow it unpatched and say why.
-        if PatchedPodCheck.mayViolate(decision.wouldPatch),
+        if PatchedPodCheck.mayViolate(decision.enforcePatch),
             let violation = PatchedPodCheck.introducedViolation(original: object, patched: draft)
         {
             decision.outcome = .internalError
-            decision.wouldPatch = []
-            decision.warnings.append(clip("spark-conform internal error: pod allowed unpatched (\(violation))"))
+            decision.enforcePatch = []
+            decision.warnings += Decision.warnings(about: decision.outcomes, auditMode: false)
+            decision.notice("spark-conform internal error: pod allowed unpatched (\(violation))")
             return decision
         }
+        decision.warnings += Decision.warnings(about: decision.outcomes, auditMode: policy.mode == .audit)
         switch policy.mode {
         case .enforce:
-            decision.patch = decision.wouldPatch
-            if !decision.patch.isEmpty {
+            decision.sentPatch = decision.enforcePatch
+            if !decision.sentPatch.isEmpty {
                 decision.outcome = .patched
-                decision.patched = draft
+                decision.admittedPod = draft
             }
         case .audit:
-            if !decision.wouldPatch.isEmpty { decision.outcome = .audit }
-            // One warning per rule that would change the pod, saying what it would do.
-            for outcome in decision.outcomes where outcome.status == .applied {
-                decision.warnings.append(clip("spark-conform audit mode: \(outcome.rule.rawValue) would apply: \(outcome.reason)"))
-            }
+            if !decision.enforcePatch.isEmpty { decision.outcome = .audit }
         }
         return decision
     }

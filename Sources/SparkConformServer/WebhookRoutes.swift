@@ -107,12 +107,18 @@ struct WebhookRoutes: Sendable {
     func preview(_ request: WebhookRequest, query: Substring) -> WebhookReply {
         do throws(HTTPFailure) {
             let body = try self.body(of: request, accepting: Self.previewTypes)
-            let parameters = try QueryParameters(query, accepting: ["output", "format", "namespace", "podSecurity"])
+            let parameters = try QueryParameters(query, accepting: ["output", "format", "namespace", "podSecurity", "rules"])
             var options = Preview.Options()
             if let output = try Self.choice(parameters["output"], name: "output", Preview.Output.self) { options.output = output }
             options.format = try Self.choice(parameters["format"], name: "format", Preview.Format.self)
             options.namespace = parameters["namespace"]
             options.podSecurity = try Self.choice(parameters["podSecurity"], name: "podSecurity", PodSecurityLevel.self)
+            if let rules = parameters["rules"] {
+                switch RuleID.list(rules) {
+                case .success(let ids): options.rules = ids
+                case .failure(let error): throw HTTPFailure.badRequest("query parameter 'rules': \(error)")
+                }
+            }
             let report: Preview.Report
             do {
                 report = try Preview.run(String(decoding: body.readableBytesView, as: UTF8.self), options: options, policy: policies.policy)

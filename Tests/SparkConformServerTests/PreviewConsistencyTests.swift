@@ -73,6 +73,9 @@ import Testing
                 let badOutput = try await server.send(client, path: "/preview?output=sideways", body: Array("{}".utf8))
                 #expect(badOutput.status == 400)
                 #expect(badOutput.json?["message"]?.stringValue?.contains("output 'sideways' is not one of") == true)
+                let badRules = try await server.send(client, path: "/preview?output=patch&rules=zone-colocation,spot", body: Array("{}".utf8))
+                #expect(badRules.status == 400)
+                #expect(badRules.json?["message"]?.stringValue?.hasPrefix("query parameter 'rules': 'spot' is not a rule; rules: app-labels,") == true)
                 let empty = try await server.send(client, path: "/preview", body: [])
                 #expect(empty.json?["message"] == "input is empty")
             }

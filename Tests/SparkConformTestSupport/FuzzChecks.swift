@@ -27,15 +27,15 @@ public enum FuzzChecks {
         let decision = Mutator.decide(review.request, policy: policy)
         let response = review.responseBytes(decision)
         if (try? JSONParser.parse(response)) == nil { return "response is not JSON" }
-        guard !decision.patch.isEmpty, let object = review.request.object else { return nil }
-        guard let patched = try? JSONPatch.apply(decision.patch, to: object) else {
-            return "patch does not apply: \(decision.patch.map(\.json))"
+        guard !decision.sentPatch.isEmpty, let object = review.request.object else { return nil }
+        guard let patched = try? JSONPatch.apply(decision.sentPatch, to: object) else {
+            return "patch does not apply: \(decision.sentPatch.map(\.json))"
         }
-        if patched != decision.patched { return "the patch does not give the pod the decision carries" }
+        if patched != decision.admittedPod { return "the patch does not give the pod the decision carries" }
         var again = review.request
         again.object = patched
         let second = Mutator.decide(again, policy: policy)
-        return second.patch.isEmpty ? nil : "not idempotent: \(second.patch.map(\.json))"
+        return second.sentPatch.isEmpty ? nil : "not idempotent: \(second.sentPatch.map(\.json))"
     }
 
     /// Policy text through the loader, and the same text as preview input:

@@ -21,7 +21,7 @@ import Testing
         #expect(response[path: ["response", "patchType"]] == "JSONPatch")
         let encoded = try #require(response[path: ["response", "patch"]]?.stringValue)
         let patch = try JSONParser.parse(try #require(Data(base64Encoded: encoded).map(Array.init)))
-        #expect(patch == PatchOperation.document(decision.patch))
+        #expect(patch == PatchOperation.document(decision.sentPatch))
         let keys = try #require(response[path: ["response", "auditAnnotations"]]?.objectValue?.keys)
         for key in keys {
             #expect(key.count <= 63 && !key.contains("/"))
@@ -40,7 +40,7 @@ import Testing
     @Test func nonPodObjectIsAllowedUnchanged() throws {
         let review = try AdmissionReview.decode(Self.review(["kind": "ConfigMap"], kind: "ConfigMap"))
         let decision = Mutator.decide(review.request, policy: Policy())
-        #expect(decision.patch.isEmpty)
+        #expect(decision.sentPatch.isEmpty)
         #expect(decision.reason == "v1/ConfigMap is not a Pod")
     }
 

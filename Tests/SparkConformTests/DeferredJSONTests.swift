@@ -112,14 +112,14 @@ import Testing
             let built = try AdmissionReview.decode(review)
             let fromDeferred = Mutator.decide(deferred.request, policy: policy)
             let fromBuilt = Mutator.decide(built.request, policy: policy)
-            #expect(fromDeferred.patch.map(\.json) == fromBuilt.patch.map(\.json))
+            #expect(fromDeferred.sentPatch.map(\.json) == fromBuilt.sentPatch.map(\.json))
             if policy.serviceAccount.roleARN != nil {
                 // The case that builds the deferred list: IRSA variables appended to it.
-                #expect(fromDeferred.patch.contains { $0.json["path"]?.stringValue?.hasSuffix("/env/-") == true })
+                #expect(fromDeferred.sentPatch.contains { $0.json["path"]?.stringValue?.hasSuffix("/env/-") == true })
             }
             #expect(deferred.responseBytes(fromDeferred) == built.responseBytes(fromBuilt))
-            let patched = try JSONPatch.apply(fromDeferred.patch, to: try #require(deferred.request.object))
-            #expect(try patched == JSONPatch.apply(fromBuilt.patch, to: #require(built.request.object)))
+            let patched = try JSONPatch.apply(fromDeferred.sentPatch, to: try #require(deferred.request.object))
+            #expect(try patched == JSONPatch.apply(fromBuilt.sentPatch, to: #require(built.request.object)))
         }
     }
 }
@@ -148,7 +148,7 @@ extension Result {
             let request = AdmissionRequest(
                 uid: "u", kind: GroupVersionKind(group: "", version: "v1", kind: "Pod"), operation: "CREATE",
                 namespace: "spark", name: "", object: object, dryRun: false, username: nil)
-            let patch = Mutator.decide(request, policy: policy).patch
+            let patch = Mutator.decide(request, policy: policy).sentPatch
             #expect(!patch.isEmpty)
             #expect(try JSONParser.parse(PatchOperation.documentBytes(patch)) == PatchOperation.document(patch))
             #expect(PatchOperation.documentBytes(patch) == JSONWriter.bytes(PatchOperation.document(patch)))
@@ -158,7 +158,7 @@ extension Result {
                 uid: "u", kind: GroupVersionKind(group: "", version: "v1", kind: "Pod"), operation: "CREATE",
                 namespace: "spark", name: "", object: withSelector, dryRun: false, username: nil),
             policy: escapingPolicy
-        ).patch.map(\.path.description)
+        ).sentPatch.map(\.path.description)
         #expect(escapedPath.contains(#"/spec/nodeSelector/example.com~1spot~0"pool""#))
         #expect(PatchOperation.documentBytes([]) == Array("[]".utf8))
     }

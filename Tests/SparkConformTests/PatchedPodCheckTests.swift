@@ -27,7 +27,7 @@ import Testing
                 podSecurity: PodSecurity(level: .privileged, source: .policyDefault))
             let decision = Mutator.run([NodeLifecycleRule(), DuplicateVolumeRule()], pod: pod, context: context, skipped: [], into: Decision())
             #expect(decision.outcome == .internalError)
-            #expect(decision.patch.isEmpty && decision.wouldPatch.isEmpty)
+            #expect(decision.sentPatch.isEmpty && decision.enforcePatch.isEmpty)
             #expect(decision.warnings == ["spark-conform internal error: pod allowed unpatched (volume name spark-local-dir-1 is used twice)"])
             // What the rules did is still explained.
             #expect(decision.outcomes.map(\.status) == [.applied, .applied])
@@ -67,7 +67,7 @@ import Testing
         for name in Fixture.names {
             let pod = try Fixture.pod(name)
             let decision = Mutator.decide(pod: pod, namespace: "spark", policy: Policy())
-            #expect(try JSONPatch.apply(decision.patch, to: pod) == decision.patched)
+            #expect(try JSONPatch.apply(decision.sentPatch, to: pod) == decision.admittedPod)
         }
     }
 }

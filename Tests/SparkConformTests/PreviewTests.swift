@@ -37,11 +37,11 @@ import Testing
     @Test func podOutputIsThePatchedPodInJSONAndYAML() throws {
         let pod = try Fixture.pod("spark-3.5.3-executor-basic")
         let decision = Mutator.decide(pod: pod, namespace: "spark", policy: Policy())
-        let patched = try JSONPatch.apply(decision.patch, to: pod)
+        let patched = try JSONPatch.apply(decision.sentPatch, to: pod)
         let input = JSONWriter.string(pod)
         #expect(try JSONParser.parse(run(input, .pod, format: .json).text) == patched)
         #expect(try DocumentReader.read(run(input, .pod).text) == [patched])
-        #expect(try DocumentReader.read(run(input, .patch, format: .yaml).text) == [PatchOperation.document(decision.patch)])
+        #expect(try DocumentReader.read(run(input, .patch, format: .yaml).text) == [PatchOperation.document(decision.sentPatch)])
     }
 
     @Test func diffShowsAddedLinesOnly() throws {
@@ -165,5 +165,34 @@ import Testing
     @Test func deepYAMLIsAnErrorNotACrash() {
         let deep = "a: " + String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
         #expect(throws: DocumentReader.ReadError.self) { _ = try DocumentReader.read(deep) }
+    }
+
+    /// `--rules`: each rule's own operations, which taken in run order build the
+    /// pod the whole patch builds, and only the outcomes and warnings of the rules named.
+    @Test(arguments: Fixture.names)
+    func viewOfSomeRules(name: String) throws {
+        let input = JSONWriter.string(try Fixture.pod(name))
+        let policy = Policy.blogCluster
+        let original = try Fixture.pod(name)
+        let decision = try #require(
+            try Preview.evaluate([original], namespace: "spark", policy: policy, recordingRuleOperations: true).first?.decision)
+        var pod = original
+        for rule in RuleID.allCases {
+            let view = decision.showing([rule])
+            pod = try JSONPatch.apply(view.sentPatch, to: pod)
+            let printed = try Preview.run(input, options: Preview.Options(output: .patch, namespace: "spark", rules: [rule]), policy: policy)
+            #expect(printed.text == String(decoding: Preview.patchBytes(view), as: UTF8.self) + "\n")
+        }
+        #expect(!decision.sentPatch.isEmpty)
+        #expect(try pod == JSONPatch.apply(decision.sentPatch, to: original))
+
+        let explain = try Preview.run(input, options: Preview.Options(namespace: "spark", rules: [.nodeLifecycle]), policy: policy).text
+        #expect(explain.contains("  rules shown: node-lifecycle\n"))
+        #expect(explain.contains("  applied   node-lifecycle "))
+        #expect(!explain.contains("service-account"))
+        #expect {
+            try Preview.run(input, options: Preview.Options(output: .diff, rules: [.nodeLifecycle]), policy: policy)
+        } throws: { "\($0)" == "--rules shows some rules' outcomes and operations: it goes with --output explain or patch, not diff" }
+        #expect(try RuleID.list("local-dirs, zone-colocation,local-dirs").get().map(\.rawValue) == ["local-dirs", "zone-colocation"])
     }
 }

@@ -61,11 +61,11 @@ import Testing
                     admission.annotations[key] = value
                 }
             }
-            object = try JSONPatch.apply(decision.patch, to: object)
+            object = try JSONPatch.apply(decision.sentPatch, to: object)
             admission.calls.append(decision)
         }
         try callWebhook()
-        if !admission.calls[0].patch.isEmpty {
+        if !admission.calls[0].sentPatch.isEmpty {
             let afterWebhook = object
             object = serviceAccountPlugin(object)
             if object != afterWebhook { try callWebhook() }
@@ -105,7 +105,7 @@ import Testing
         for item in try Preview.evaluate(try DocumentReader.read(golden.input), namespace: golden.namespace, podSecurity: golden.podSecurity, policy: golden.policy)
         where item.decision.reason == nil && item.decision.mode == .enforce {
             let first = Mutator.decide(pod: Self.serviceAccountPlugin(item.original), namespace: item.namespace, policy: golden.policy, podSecurityLabel: golden.podSecurity)
-            var view = try JSONPatch.apply(first.patch, to: Self.serviceAccountPlugin(item.original))
+            var view = try JSONPatch.apply(first.sentPatch, to: Self.serviceAccountPlugin(item.original))
             // As if our container had no no-token mount: the plugin mounts the token into it too.
             view[path: ["spec", "initContainers"]] = (view[path: ["spec", "initContainers"]]?.arrayValue).map { containers in
                 .array(containers.map { container in
@@ -118,7 +118,7 @@ import Testing
             }
             view = Self.serviceAccountPlugin(view)
             let second = Mutator.decide(pod: view, namespace: item.namespace, policy: golden.policy, podSecurityLabel: golden.podSecurity)
-            #expect(second.patch.isEmpty, "\(name): second call patched \(second.patch.map(\.path.description))")
+            #expect(second.sentPatch.isEmpty, "\(name): second call patched \(second.sentPatch.map(\.path.description))")
             let kept = Dictionary(first.auditAnnotations.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
             for (key, value) in second.auditAnnotations {
                 #expect(kept[key] == nil || kept[key] == value, "\(name): \(key) was \(kept[key] ?? "") then \(value)")

@@ -4,7 +4,8 @@
 Starts the real `spark-conform serve` binary over TLS, sends an AdmissionReview
 for every fixture (and variants of them) under two policies, and for every
 golden case in fixtures/cases/ under the case's own policy (where the patch must
-also equal the case's expected patch.json), then:
+equal what the offline `preview` says for the case, and the server's own
+`/preview?rules=` view of the rules the case is about must equal its patch.json), then:
   - applies the returned patch with the third-party `jsonpatch` (RFC 6902),
   - validates the patched pod against the Kubernetes Pod schema with
     `kubernetes-validate` in strict mode, plus the rules the schema cannot
@@ -26,6 +27,7 @@ import uuid
 from pathlib import Path
 
 import jsonpatch
+import yaml
 import kubernetes_validate
 import requests
 
@@ -190,6 +192,16 @@ class Webhook:
         assert answer["uid"] == uid and answer["allowed"] is True
         return answer
 
+    def preview_patch(self, text, namespace, pod_security, rules):
+        """`POST /preview?output=patch`: the operations of `rules` only, one pod per line."""
+        query = {"output": "patch", "namespace": namespace, "rules": ",".join(rules)}
+        if pod_security:
+            query["podSecurity"] = pod_security
+        response = self.session.post(self.url("/preview"), params=query, data=text.encode(),
+                                     headers={"Content-Type": "application/json"}, verify=self.ca, timeout=10)
+        response.raise_for_status()
+        return [json.loads(line) for line in response.text.splitlines()]
+
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=10)
@@ -233,11 +245,10 @@ def check_golden_cases(binary):
             try:
                 for case in cases:
                     where = f"case {case.name}"
-                    about = (case / "case.yaml").read_text()
-                    namespace = re.search(r"^namespace: *(\S+)", about, re.M).group(1)
-                    level = re.search(r"^podSecurity: *(\S+)", about, re.M)
-                    level = level.group(1) if level else None
-                    document = json.loads((case / "input.json").read_text())
+                    about = yaml.safe_load((case / "case.yaml").read_text())
+                    namespace, level, rules = about["namespace"], about.get("podSecurity"), about["rules"]
+                    text = (case / "input.json").read_text()
+                    document = json.loads(text)
                     if document["kind"] == "AdmissionReview":
                         request, pod = document["request"], document["request"]["object"]
                     else:
@@ -247,8 +258,11 @@ def check_golden_cases(binary):
                         request.update(namespace=namespace, name=pod["metadata"].get("name"))
                     check_pod(pod, where + " input")
                     patch = webhook.patch(pod, namespace, request, level)
+                    offline = offline_patch(binary, case, namespace, level)
+                    assert patch == offline, f"{where}: the server's patch differs from the offline preview's: {patch} != {offline}"
+                    view = webhook.preview_patch(text, namespace, level, rules)
                     expected = json.loads((case / "patch.json").read_text())
-                    assert patch == expected, f"{where}: the server's patch differs from patch.json: {patch}"
+                    assert view == [expected], f"{where}: the server's view of {rules} differs from patch.json: {view}"
                     patched = jsonpatch.JsonPatch(patch).apply(pod)
                     check_pod(patched, where)
                     again = webhook.patch(patched, namespace, request, level)
@@ -257,6 +271,18 @@ def check_golden_cases(binary):
             finally:
                 webhook.stop()
     return count
+
+
+def offline_patch(binary, case, namespace, level):
+    """What `spark-conform preview --output patch` says /mutate sends for the case's pod."""
+    args = [binary, "preview", "--output", "patch", "--namespace", namespace, str(case / "input.json")]
+    if level:
+        args += ["--pod-security", level]
+    if (case / "policy.yaml").exists():
+        args += ["--policy", str(case / "policy.yaml")]
+    lines = subprocess.run(args, check=True, capture_output=True, text=True).stdout.splitlines()
+    assert len(lines) == 1, f"case {case.name}: expected one pod, preview printed {len(lines)} lines"
+    return json.loads(lines[0])
 
 
 if __name__ == "__main__":

@@ -82,15 +82,15 @@ public struct AdmissionReview: Sendable {
     /// Written straight to bytes, the base64 patch without an intermediate string:
     /// this is the one document the webhook writes for every pod.
     public func responseBytes(_ decision: Decision) -> [UInt8] {
-        var out = ByteWriter(capacity: 512 + decision.patch.count * 400)
+        var out = ByteWriter(capacity: 512 + decision.sentPatch.count * 400)
         out.append(#"{"apiVersion":"#)
         JSONWriter.writeString(apiVersion, into: &out)
         out.append(#","kind":"AdmissionReview","response":{"uid":"#)
         JSONWriter.writeString(request.uid, into: &out)
         out.append(#","allowed":true"#)
-        if !decision.patch.isEmpty {
-            var patch = ByteWriter(capacity: decision.patch.count * 256)
-            PatchOperation.writeDocument(decision.patch, into: &patch)
+        if !decision.sentPatch.isEmpty {
+            var patch = ByteWriter(capacity: decision.sentPatch.count * 256)
+            PatchOperation.writeDocument(decision.sentPatch, into: &patch)
             out.append(#","patchType":"JSONPatch","patch":""#)
             patch.withBytes { Base64.encode($0, into: &out) }
             out.append(UInt8(ascii: "\""))

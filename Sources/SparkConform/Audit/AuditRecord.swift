@@ -7,12 +7,7 @@ public enum AuditRecord {
     public static let kind = "admission-audit"
 
     /// The record's member names: the writer here and `AuditReport`, its reader, share them.
-    public enum Field: String, Sendable {
-        case kind, time, uid, namespace, pod, role, appId, operation, dryRun, mode, podSecurity, runsOn, capacityPreset
-        case localDirsMode, localDirsModeFrom
-        case outcome, reason, rulesApplied, rulesSatisfied, rulesSkipped, conflicts, patchOperations
-        case wouldPatchOperations, wouldPatch, warnings, latencyMs, user, status, error
-    }
+    public typealias Field = DecisionField
 
     public static func decision(
         _ decision: Decision, request: AdmissionRequest, time: String, latencySeconds: Double
@@ -27,31 +22,20 @@ public enum AuditRecord {
         add(.uid, .string(request.uid))
         add(.namespace, .string(request.namespace))
         add(.pod, .string(pod.isEmpty ? request.name : pod))
-        add(.role, decision.role.map { .string($0.rawValue) } ?? .null)
-        add(.appId, decision.appID.map(JSONValue.string) ?? .null)
         add(.operation, .string(request.operation))
         add(.dryRun, .bool(request.dryRun))
-        add(.mode, .string(decision.mode.rawValue))
-        if let podSecurity = decision.podSecurity {
-            add(.podSecurity, ["level": .string(podSecurity.level.rawValue), "source": .string(podSecurity.source.rawValue)])
-        }
-        if let landing = decision.landing { add(.runsOn, .string(landing.description)) }
-        if let preset = decision.capacityPreset { add(.capacityPreset, .string(preset)) }
-        if let mode = decision.localDirsMode { add(.localDirsMode, .string(mode.rawValue)) }
-        if let source = decision.localDirsModeSource { add(.localDirsModeFrom, .string(source.description)) }
-        add(.outcome, .string(decision.outcome.rawValue))
-        if let reason = decision.reason { add(.reason, .string(reason)) }
+        decision.appendFacts(to: &members)
         add(.rulesApplied, .array(decision.rules(with: .applied).map { .string($0.rule.rawValue) }))
         add(.rulesSatisfied, .array(decision.rules(with: .satisfied).map { .string($0.rule.rawValue) }))
         add(.rulesSkipped, .array(decision.rules(with: .skipped).map {
             ["rule": .string($0.rule.rawValue), "reason": .string($0.reason)]
         }))
         add(.conflicts, decision.conflictsJSON)
-        add(.patchOperations, .int(decision.patch.count))
+        add(.patchOperations, .int(decision.sentPatch.count))
         if decision.mode == .audit {
-            add(.wouldPatchOperations, .int(decision.wouldPatch.count))
+            add(.wouldPatchOperations, .int(decision.enforcePatch.count))
             // Exactly what enforce mode would have sent.
-            add(.wouldPatch, PatchOperation.document(decision.wouldPatch))
+            add(.wouldPatch, PatchOperation.document(decision.enforcePatch))
         }
         add(.warnings, .array(decision.warnings.map(JSONValue.string)))
         add(.latencyMs, .number(milliseconds(latencySeconds)))

@@ -82,7 +82,7 @@ public enum Doctor {
         ]
         var enforced = policy
         enforced.mode = .enforce
-        return Mutator.decide(pod: pod, namespace: namespace, policy: enforced).patched
+        return Mutator.decide(pod: pod, namespace: namespace, policy: enforced).admittedPod
     }
 
     /// The preset whose labels the cluster's nodes (or NodePools) carry.

@@ -18,6 +18,24 @@ public struct RuleID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     public var description: String { rawValue }
 
+    /// A comma-separated list of rule ids (`preview --rules`, `/preview?rules=`);
+    /// the error names what is not a rule and what is.
+    public static func list(_ text: String) -> Result<[RuleID], RuleListError> {
+        var ids: [RuleID] = []
+        for name in text.split(separator: ",").map(\.trimmingSpaces) where !name.isEmpty {
+            guard let id = RuleID(rawValue: name) else { return .failure(RuleListError(name: name)) }
+            if !ids.contains(id) { ids.append(id) }
+        }
+        return .success(ids)
+    }
+
+    public struct RuleListError: Error, Sendable, CustomStringConvertible {
+        public let name: String
+        public var description: String {
+            "'\(name)' is not a rule; rules: \(RuleTable.ids.map(\.rawValue).joined(separator: ", "))"
+        }
+    }
+
     /// Run order.
     public static func < (lhs: RuleID, rhs: RuleID) -> Bool {
         (RuleTable.index(of: lhs) ?? .max) < (RuleTable.index(of: rhs) ?? .max)

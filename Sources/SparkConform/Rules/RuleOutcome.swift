@@ -16,6 +16,9 @@ public struct RuleOutcome: Sendable, Equatable {
     /// Something the user should see in kubectl's output (an admission warning)
     /// besides conflicts: what the rule could not do and why, in a few words.
     public var warning: String?
+    /// The operations this rule added to the pod the earlier rules left; nil
+    /// unless the decision was asked to record them (`recordingRuleOperations`).
+    public var operations: [PatchOperation]?
 
     public init(rule: RuleID, status: Status, reason: String, conflicts: [Conflict] = [], warning: String? = nil) {
         self.rule = rule
