@@ -9,7 +9,8 @@ import SparkConformTestSupport
 // Run a release build: swift run -c release spark-conform-microbench [iterations]
 
 let iterations = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 20_000
-let policy = Policy()
+// Resolved once, as the server resolves it when the policy loads.
+let policy = ResolvedPolicy(Policy())
 
 /// The whole path once: what a request costs the webhook outside the network.
 func fullPath(_ bytes: [UInt8], withAudit: Bool = true) -> Int {

@@ -11,10 +11,10 @@ public enum Mutator {
     /// `recordingRuleOperations`: each outcome also carries the operations its rule
     /// added (preview's `--rules`); off on the admission path, where it would cost a diff per rule.
     public static func decide(
-        _ request: AdmissionRequest, policy: Policy, podSecurityLabel: PodSecurityLevel? = nil, recordingRuleOperations: Bool = false
+        _ request: AdmissionRequest, policy: ResolvedPolicy, podSecurityLabel: PodSecurityLevel? = nil, recordingRuleOperations: Bool = false
     ) -> Decision {
         var decision = Decision()
-        decision.mode = policy.mode
+        decision.mode = policy.policy.mode
         decision.admittedPod = request.object ?? .null
         guard request.operation == "CREATE" else {
             decision.podName = request.object.map { PodView($0).displayName } ?? ""
@@ -36,9 +36,23 @@ public enum Mutator {
             recordingRuleOperations: recordingRuleOperations)
     }
 
+    /// The same, resolving `policy` for this one request (tests, doctor); the server resolves once per load.
+    public static func decide(
+        _ request: AdmissionRequest, policy: Policy, podSecurityLabel: PodSecurityLevel? = nil, recordingRuleOperations: Bool = false
+    ) -> Decision {
+        decide(request, policy: ResolvedPolicy(policy), podSecurityLabel: podSecurityLabel, recordingRuleOperations: recordingRuleOperations)
+    }
+
+    /// The same for a pod given without a request (tests, doctor).
+    public static func decide(
+        pod object: JSONValue, namespace: String, policy: Policy, requester: String? = nil, podSecurityLabel: PodSecurityLevel? = nil
+    ) -> Decision {
+        decide(pod: object, namespace: namespace, policy: ResolvedPolicy(policy), requester: requester, podSecurityLabel: podSecurityLabel)
+    }
+
     /// `requester`: `userInfo.username` of the request, when there is one.
     public static func decide(
-        pod object: JSONValue, namespace: String, policy basePolicy: Policy, requester: String? = nil,
+        pod object: JSONValue, namespace: String, policy resolved: ResolvedPolicy, requester: String? = nil,
         podSecurityLabel: PodSecurityLevel? = nil, recordingRuleOperations: Bool = false
     ) -> Decision {
         let pod = PodView(object)
@@ -47,7 +61,8 @@ public enum Mutator {
         decision.podName = pod.displayName
         decision.role = pod.role
         decision.appID = pod.appID
-        let policy = basePolicy.resolved(forNamespace: namespace)
+        let forNamespace = resolved.forNamespace(namespace)
+        let policy = forNamespace.policy
         decision.mode = policy.mode
         guard let role = pod.role else {
             decision.reason = "not a Spark pod (no \(SparkLabels.role) label of driver or executor)"
@@ -80,41 +95,44 @@ public enum Mutator {
         decision.podSecurity = podSecurity
         var context = RuleContext(
             original: pod, role: role, policy: policy, namespace: namespace, requester: requester, podSecurity: podSecurity)
-        context.landing = landing(of: pod, role: role, namespace: namespace, policy: policy, skipped: skippedByAnnotation)
+        context.landing = landing(of: pod, context: context, enabled: forNamespace.enabled, skipped: skippedByAnnotation)
         decision.landing = context.landing
         decision.localDirsMode = context.localDirsMode
         decision.localDirsModeSource = context.localDirsModeSource
         if !context.landing.isFargate { decision.capacityPreset = policy.nodeLifecycle.presetName }
         return run(
-            RuleTable.rules, pod: object, context: context, skipped: skippedByAnnotation, into: decision,
+            RuleTable.rules, enabled: forNamespace.enabled, pod: object, context: context, skipped: skippedByAnnotation, into: decision,
             recordingRuleOperations: recordingRuleOperations)
     }
 
     /// Where the pod will run. EKS's Fargate webhook runs after this one and
-    /// matches its profiles on the labels app-labels leaves, so those count.
-    static func landing(of pod: PodView, role: SparkRole, namespace: String, policy: Policy, skipped: Set<RuleID>) -> Landing {
+    /// matches its profiles on the labels the rules leave, so the labels the
+    /// rules say they will add count.
+    static func landing(of pod: PodView, context: RuleContext, enabled: [Bool], skipped: Set<RuleID>) -> Landing {
+        let policy = context.policy
         let bound = pod.label(Landing.profileLabel) != nil
             || pod.json[path: ["spec", "schedulerName"]]?.stringValue == Landing.schedulerName
         guard bound || !policy.fargateProfiles.isEmpty else { return .ec2 }
         var labels: [String: String] = [:]
         for member in pod.labels.members { if let value = member.value.stringValue { labels[member.key] = value } }
-        if AppLabelsRule().isEnabled(in: policy), !skipped.contains(.appLabels) {
-            for label in AppLabelsRule.additions(to: pod, role: role, settings: policy.appLabels) { labels[label.key] = label.value }
+        for (index, rule) in RuleTable.rules.enumerated() where enabled[index] && !skipped.contains(rule.id) {
+            for label in rule.labelsItWillAdd(context) { labels[label.key] = label.value }
         }
-        return policy.landing(of: pod, namespace: namespace, labels: labels)
+        return policy.landing(of: pod, namespace: context.namespace, labels: labels)
     }
 
-    /// The rules on one pod; `rules` is the table except in tests of the invariant.
+    /// The rules on one pod; `rules` is the table except in tests of the invariant,
+    /// `enabled` their switches as `ResolvedPolicy` read them.
     static func run(
-        _ rules: [any PodRule], pod object: JSONValue, context: RuleContext, skipped: Set<RuleID>, into decision: Decision,
+        _ rules: [any PodRule], enabled: [Bool], pod object: JSONValue, context: RuleContext, skipped: Set<RuleID>, into decision: Decision,
         recordingRuleOperations: Bool = false
     ) -> Decision {
         var decision = decision
         let policy = context.policy
         var draft = object
         decision.outcomes.reserveCapacity(rules.count)
-        for rule in rules {
-            if !rule.isEnabled(in: policy) {
+        for (index, rule) in rules.enumerated() {
+            if !enabled[index] {
                 decision.outcomes.append(RuleOutcome(rule: rule.id, status: .skipped, reason: "disabled by policy"))
             } else if skipped.contains(rule.id) {
                 decision.outcomes.append(

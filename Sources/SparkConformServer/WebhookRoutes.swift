@@ -87,7 +87,7 @@ struct WebhookRoutes: Sendable {
             return error.reply
         }
 
-        let decision = Mutator.decide(review.request, policy: policies.policy, podSecurityLabel: podSecurityLabel)
+        let decision = Mutator.decide(review.request, policy: policies.resolved, podSecurityLabel: podSecurityLabel)
         if decision.outcome == .internalError {
             logger.error("internal error: pod allowed unpatched", metadata: [
                 "uid": "\(review.request.uid)", "warnings": "\(decision.warnings)",

@@ -9,7 +9,6 @@ import Testing
     struct DuplicateVolumeRule: PodRule {
         let id = RuleID.localDirs
         var policySection: WritableKeyPath<Policy, Policy.LocalDirs> { \.localDirs }
-        func isEnabled(in policy: Policy) -> Bool { true }
 
         func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome {
             let volumes = pod[path: ["spec", "volumes"]]?.arrayValue ?? []
@@ -25,7 +24,7 @@ import Testing
             policy.mode = mode
             let context = RuleContext(original: PodView(pod), role: .executor, policy: policy, namespace: "spark", requester: nil,
                 podSecurity: PodSecurity(level: .privileged, source: .policyDefault))
-            let decision = Mutator.run([NodeLifecycleRule(), DuplicateVolumeRule()], pod: pod, context: context, skipped: [], into: Decision())
+            let decision = Mutator.run([NodeLifecycleRule(), DuplicateVolumeRule()], enabled: [true, true], pod: pod, context: context, skipped: [], into: Decision())
             #expect(decision.outcome == .internalError)
             #expect(decision.sentPatch.isEmpty && decision.enforcePatch.isEmpty)
             #expect(decision.warnings == ["spark-conform internal error: pod allowed unpatched (volume name spark-local-dir-1 is used twice)"])

@@ -1,4 +1,5 @@
 import SparkConform
+import SparkConformTestSupport
 import Testing
 
 /// The table is the one place rules are listed; what follows from it must agree with it.
@@ -13,13 +14,23 @@ import Testing
         #expect(RuleID(rawValue: "bogus") == nil)
     }
 
-    /// Each rule reads its switch directly on the hot path; it must be the switch its policy section holds.
-    @Test func theHotPathSwitchIsThePolicySectionsSwitch() {
+    /// Each rule's switch is its policy section's, read once when the policy is
+    /// resolved; a namespace override turns it for that namespace only.
+    @Test func theSwitchDecidesWhetherTheRuleRuns() throws {
+        let pod = try Fixture.pod("spark-3.5.3-executor-basic")
         for rule in RuleTable.rules {
             for enabled in [false, true] {
                 var policy = Policy()
                 rule.setEnabled(enabled, in: &policy)
-                #expect(rule.isEnabled(in: policy) == enabled, "\(rule.id)")
+                policy.namespaceOverrides["team"] = Policy.NamespaceOverride()
+                policy.namespaceOverrides["team"]?.rules[rule.id] = !enabled
+                let resolved = ResolvedPolicy(policy)
+                func disabled(in namespace: String) -> Bool {
+                    let outcome = Mutator.decide(pod: pod, namespace: namespace, policy: resolved).outcomes.first { $0.rule == rule.id }
+                    return outcome?.reason == "disabled by policy"
+                }
+                #expect(disabled(in: "spark") == !enabled, "\(rule.id)")
+                #expect(disabled(in: "team") == enabled, "\(rule.id)")
             }
         }
     }

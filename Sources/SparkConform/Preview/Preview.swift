@@ -112,9 +112,10 @@ public enum Preview {
         recordingRuleOperations: Bool = false
     ) throws(Failure) -> [Item] {
         var items: [Item] = []
+        let resolved = ResolvedPolicy(policy)
         func add(_ request: AdmissionRequest, document: Int) {
             let decision = Mutator.decide(
-                request, policy: policy, podSecurityLabel: podSecurity, recordingRuleOperations: recordingRuleOperations)
+                request, policy: resolved, podSecurityLabel: podSecurity, recordingRuleOperations: recordingRuleOperations)
             items.append(Item(document: document, namespace: request.namespace, original: request.object ?? .null, decision: decision))
         }
         func add(pod: JSONValue, document: Int) {

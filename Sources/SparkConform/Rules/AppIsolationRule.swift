@@ -5,7 +5,6 @@ import SparkConformJSON
 public struct AppIsolationRule: PodRule {
     public let id = RuleID.appIsolation
     public var policySection: WritableKeyPath<Policy, Policy.AffinityTermSettings> { \.appIsolation }
-    public func isEnabled(in policy: Policy) -> Bool { policy.appIsolation.enabled }
 
     public init() {}
 

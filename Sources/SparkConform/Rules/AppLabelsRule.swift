@@ -3,13 +3,16 @@ import SparkConformJSON
 /// The blog's `spark/app` and `spark/component` labels, added when missing.
 /// A Fargate profile selects pods by namespace and labels, after this webhook
 /// (its own runs later): the landing the rules judge by is computed on the
-/// labels this rule leaves (`additions(to:role:settings:)`), exactly as EKS will see them.
+/// labels this rule leaves (`labelsItWillAdd`), exactly as EKS will see them.
 public struct AppLabelsRule: PodRule {
     public let id = RuleID.appLabels
     public var policySection: WritableKeyPath<Policy, Policy.AppLabels> { \.appLabels }
-    public func isEnabled(in policy: Policy) -> Bool { policy.appLabels.enabled }
 
     public init() {}
+
+    public func labelsItWillAdd(_ context: RuleContext) -> [(key: String, value: String)] {
+        Self.additions(to: context.original, role: context.role, settings: context.policy.appLabels)
+    }
 
     /// The labels this rule adds to a pod (those it is missing).
     static func additions(to pod: PodView, role: SparkRole, settings: Policy.AppLabels) -> [(key: String, value: String)] {

@@ -7,7 +7,6 @@ import SparkConformJSON
 public struct DedicatedNodesRule: PodRule {
     public let id = RuleID.dedicatedNodes
     public var policySection: WritableKeyPath<Policy, Policy.DedicatedNodes> { \.dedicatedNodes }
-    public func isEnabled(in policy: Policy) -> Bool { policy.dedicatedNodes.enabled }
 
     public init() {}
 

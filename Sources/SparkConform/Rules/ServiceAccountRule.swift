@@ -5,7 +5,6 @@ import SparkConformJSON
 public struct ServiceAccountRule: PodRule {
     public let id = RuleID.serviceAccount
     public var policySection: WritableKeyPath<Policy, Policy.ServiceAccount> { \.serviceAccount }
-    public func isEnabled(in policy: Policy) -> Bool { policy.serviceAccount.enabled }
 
     static let tokenVolume = "aws-iam-token"
     static let tokenDirectory = "/var/run/secrets/eks.amazonaws.com/serviceaccount"

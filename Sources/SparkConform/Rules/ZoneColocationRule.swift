@@ -8,7 +8,6 @@ import SparkConformJSON
 public struct ZoneColocationRule: PodRule {
     public let id = RuleID.zoneColocation
     public var policySection: WritableKeyPath<Policy, Policy.AffinityTermSettings> { \.zoneColocation }
-    public func isEnabled(in policy: Policy) -> Bool { policy.zoneColocation.enabled }
 
     public init() {}
 
