@@ -10,11 +10,7 @@ struct CertsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write ca.crt, tls.crt and tls.key for the webhook service and print the caBundle.")
 
-        @Option(help: "Service name.")
-        var service = "spark-conform"
-
-        @Option(help: "Service namespace.")
-        var namespace = "spark-conform"
+        @OptionGroup var service: ServiceIdentityOptions
 
         @Option(help: "Output directory.")
         var out = "certs/generated"
@@ -24,7 +20,7 @@ struct CertsCommand: ParsableCommand {
 
         func run() throws {
             guard days > 0 else { throw ValidationError("--days must be positive") }
-            let identity = CertificateGenerator.Identity(serviceName: service, namespace: namespace)
+            let identity = service.identity
             let generated = try CertificateGenerator.generate(
                 for: identity, now: Date(), validity: TimeInterval(days) * 24 * 3600)
             try CertificateFiles.write(generated, to: out)

@@ -40,11 +40,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Directory for the generated development certificate (default certs/dev, or a new directory under $TMPDIR where that is not writable).")
     var devCertDir: String?
 
-    @Option(help: "Service name and namespace for the development certificate's DNS names.")
-    var serviceName = "spark-conform"
-
-    @Option(help: "Namespace of the service, for the development certificate.")
-    var serviceNamespace = "spark-conform"
+    /// For the development certificate's DNS names.
+    @OptionGroup var service: ServiceIdentityOptions
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SPARK_CONFORM_LOG_LEVEL).")
     var logLevel: String?
@@ -119,7 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
         case let (certificate?, key?):
             configuration = ServerConfiguration(certificateFile: certificate, keyFile: key)
         case (nil, nil):
-            let identity = CertificateGenerator.Identity(serviceName: serviceName, namespace: serviceNamespace)
+            let identity = service.identity
             // Not a usage error: the message alone, and exit 1.
             let files = try DevelopmentCertificate.ensure(in: devCertDir, identity: identity, logger: logger)
             configuration = ServerConfiguration(certificateFile: files.certificate, keyFile: files.key)

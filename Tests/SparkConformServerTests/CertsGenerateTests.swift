@@ -41,4 +41,18 @@ import Testing
             }
         }
     }
+
+    /// `certs generate` and `serve` share their Service options: each command takes both spellings.
+    @Test func theServiceOptionsHaveBothSpellings() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("certs-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let generated = try await PreviewConsistencyTests.runCLI(
+            ["certs", "generate", "--service-name", "hook", "--service-namespace", "platform", "--out", directory])
+        #expect(generated.status == 0, "stderr: \(generated.stderr)")
+        let names = try await Self.openssl(["x509", "-in", "\(directory)/tls.crt", "-noout", "-ext", "subjectAltName"])
+        #expect(names.output.contains("DNS:hook.platform.svc"))
+        let serveHelp = try await PreviewConsistencyTests.runCLI(["serve", "--help"])
+        #expect(serveHelp.stdout.contains("--service, --service-name <service>"))
+        #expect(serveHelp.stdout.contains("--namespace, --service-namespace <namespace>"))
+    }
 }

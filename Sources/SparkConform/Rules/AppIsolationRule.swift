@@ -9,13 +9,12 @@ public struct AppIsolationRule: PodRule {
     public init() {}
 
     public func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome {
-        if let skip = skippedOnFargate(context, "ignores affinity") { return skip }
-        let settings = context.policy.appIsolation
         let appID: String
-        switch executorAppID(context) {
+        switch affinityAppID(context) {
         case .success(let id): appID = id
         case .failure(let skip): return skip.outcome
         }
+        let settings = context.policy.appIsolation
         let selector: JSONValue = [
             "matchExpressions": [
                 ["key": .string(SparkLabels.appSelector), "operator": "NotIn", "values": [.string(appID)]],
@@ -23,11 +22,10 @@ public struct AppIsolationRule: PodRule {
             ]
         ]
         let term = AffinityTerms.podTerm(selector: selector, topologyKey: settings.topologyKey)
-        let added = AffinityTerms.ensurePodAffinityTerm(
-            term, kind: .podAntiAffinity, strength: settings.strength, weight: settings.weight, in: &pod)
-        return added
-            ? applied("\(settings.strength.rawValue) podAntiAffinity to other applications' executors by \(settings.topologyKey)")
-            : satisfied("pod already has the podAntiAffinity term")
+        return ensure(
+            term, .podAntiAffinity, strength: settings.strength, weight: settings.weight, in: &pod,
+            change: "\(settings.strength.rawValue) podAntiAffinity to other applications' executors by \(settings.topologyKey)",
+            already: "pod already has the podAntiAffinity term")
     }
 }
 

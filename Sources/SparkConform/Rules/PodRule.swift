@@ -52,8 +52,10 @@ extension PodRule {
             ? nil : skipped("policy applies it to \(roles.sorted().map(\.rawValue).joined(separator: ", ")) pods only")
     }
 
-    /// The application id an executor's affinity terms select on, or why there is none usable.
-    func executorAppID(_ context: RuleContext) -> Result<String, RuleOutcomeSkip> {
+    /// What a pod-affinity rule's terms select on: the executor's application
+    /// id, or the outcome that skips the rule (Fargate, a driver, no usable id).
+    func affinityAppID(_ context: RuleContext) -> Result<String, RuleOutcomeSkip> {
+        if let skip = skippedOnFargate(context, "ignores affinity") { return .failure(RuleOutcomeSkip(skip)) }
         guard context.role == .executor else { return .failure(RuleOutcomeSkip(skipped("applies to executors only"))) }
         guard let appID = context.appID else {
             return .failure(RuleOutcomeSkip(skipped("pod has no \(SparkLabels.appSelector) label")))
@@ -63,6 +65,16 @@ extension PodRule {
             return .failure(RuleOutcomeSkip(skipped("\(SparkLabels.appSelector) '\(appID)' is not a valid label value")))
         }
         return .success(appID)
+    }
+
+    /// A pod-affinity rule's one term, added unless the pod has it: applied
+    /// saying `change`, or satisfied saying `already`.
+    func ensure(
+        _ term: JSONValue, _ kind: AffinityTerms.Kind, strength: Policy.Strength, weight: Int, in pod: inout JSONValue,
+        change: @autoclosure () -> String, already: @autoclosure () -> String
+    ) -> RuleOutcome {
+        AffinityTerms.ensurePodAffinityTerm(term, kind: kind, strength: strength, weight: weight, in: &pod)
+            ? applied(change()) : satisfied(already())
     }
 
     /// Applied when anything changed, satisfied otherwise (the satisfied reason is only built then).

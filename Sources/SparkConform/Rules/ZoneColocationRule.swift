@@ -12,21 +12,19 @@ public struct ZoneColocationRule: PodRule {
     public init() {}
 
     public func apply(to pod: inout JSONValue, context: RuleContext) -> RuleOutcome {
-        if let skip = skippedOnFargate(context, "ignores affinity") { return skip }
-        let settings = context.policy.zoneColocation
         let appID: String
-        switch executorAppID(context) {
+        switch affinityAppID(context) {
         case .success(let id): appID = id
         case .failure(let skip): return skip.outcome
         }
+        let settings = context.policy.zoneColocation
         let original = context.original
         if original.ownerIsSparkDriver {
             let term = Self.term(appID: appID, role: .driver, topologyKey: settings.topologyKey)
-            let added = AffinityTerms.ensurePodAffinityTerm(
-                term, kind: .podAffinity, strength: settings.strength, weight: settings.weight, in: &pod)
-            return added
-                ? applied("\(settings.strength.rawValue) podAffinity to driver of \(appID) by \(settings.topologyKey)")
-                : satisfied("pod already has the podAffinity term")
+            return ensure(
+                term, .podAffinity, strength: settings.strength, weight: settings.weight, in: &pod,
+                change: "\(settings.strength.rawValue) podAffinity to driver of \(appID) by \(settings.topologyKey)",
+                already: "pod already has the podAffinity term")
         }
         // No driver pod to follow: the executors follow each other. The scheduler lets
         // the first one through because it matches its own term, provided no pod matches
@@ -42,10 +40,10 @@ public struct ZoneColocationRule: PodRule {
             note = "; preferred, as the pod has required podAffinity terms of its own"
         }
         let term = Self.term(appID: appID, role: .executor, topologyKey: settings.topologyKey)
-        let added = AffinityTerms.ensurePodAffinityTerm(term, kind: .podAffinity, strength: strength, weight: settings.weight, in: &pod)
-        return added
-            ? applied("\(why): \(strength.rawValue) podAffinity to \(appID)'s executors by \(settings.topologyKey)\(note)")
-            : satisfied("\(why): pod already has the podAffinity term to its application's executors")
+        return ensure(
+            term, .podAffinity, strength: strength, weight: settings.weight, in: &pod,
+            change: "\(why): \(strength.rawValue) podAffinity to \(appID)'s executors by \(settings.topologyKey)\(note)",
+            already: "\(why): pod already has the podAffinity term to its application's executors")
     }
 
     static func term(appID: String, role: SparkRole, topologyKey: String) -> JSONValue {
