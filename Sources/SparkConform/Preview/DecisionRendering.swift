@@ -76,7 +76,8 @@ extension Decision {
                 lines.append("  runs on: \(landing.description)\(preset); local dirs: \(localDirsMode?.rawValue ?? "-")\(source)")
             }
             if let rulesShown { lines.append("  rules shown: " + (rulesShown.isEmpty ? "none" : rulesShown.map(\.rawValue).joined(separator: ", "))) }
-            let width = RuleID.allCases.map(\.rawValue.count).max() ?? 0
+            // The column fits the rules shown, so a view does not change when another rule is added.
+            let width = outcomes.map(\.rule.rawValue.count).max() ?? 0
             for outcome in outcomes {
                 let status = outcome.status.rawValue.padding(toLength: 9)
                 lines.append("  \(status) \(outcome.rule.rawValue.padding(toLength: width))  \(outcome.reason)")
