@@ -28,7 +28,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
-        // Only the micro-benchmark uses it: the kept library our own base64 encoder is measured against.
         .package(url: "https://github.com/swift-extras/swift-extras-base64.git", exact: "1.2.0"),
     ],
     targets: [
@@ -36,7 +35,10 @@ let package = Package(
         .target(name: "SparkConformJSON", swiftSettings: strict),
         .target(
             name: "SparkConform",
-            dependencies: ["SparkConformJSON", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "SparkConformJSON", .product(name: "Yams", package: "Yams"),
+                .product(name: "ExtrasBase64", package: "swift-extras-base64"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -86,10 +88,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "spark-conform-microbench",
-            dependencies: [
-                "SparkConform", "SparkConformServer", "SparkConformTestSupport",
-                .product(name: "ExtrasBase64", package: "swift-extras-base64"),
-            ],
+            dependencies: ["SparkConform", "SparkConformTestSupport"],
             path: "Benchmarks/Microbench",
             swiftSettings: strict
         ),

@@ -1,7 +1,5 @@
-import ExtrasBase64
 import Foundation
 import SparkConform
-import SparkConformServer
 import SparkConformTestSupport
 
 // Micro-benchmark of the pure path per pod kind: decode the AdmissionReview,
@@ -66,39 +64,6 @@ if CommandLine.arguments.dropFirst().first == "--instructions" {
         for _ in 0..<count { sink &+= fullPath(bytes, withAudit: withAudit) }
     }
     print(sink)
-    exit(0)
-}
-
-// `--kept-libraries`: our own base64 encoder and RFC 3339 timestamp against the
-// kept libraries that could replace them (swift-extras-base64, Foundation), on
-// each fixture's real patch, beside the whole request for scale.
-if CommandLine.arguments.contains("--kept-libraries") {
-    print("pod".padding(toLength: 34, withPad: " ", startingAt: 0), "patch", "   ours", " extras", "extras-in-place", "  request  (base64 ns/op)")
-    for name in Fixture.names {
-        let bytes = review(try Fixture.pod(name))
-        let decoded = try AdmissionReview.decode(bytes)
-        let patch = Preview.patchBytes(Mutator.decide(decoded.request, policy: policy))
-        precondition(SparkConform.Base64.encodedBytes(patch) == ExtrasBase64.Base64.encodeToBytes(bytes: patch))
-        let ours = measure { SparkConform.Base64.encodedBytes(patch).count }
-        let extras = measure { ExtrasBase64.Base64.encodeToBytes(bytes: patch).count }
-        // As the response writer would use it: into memory already reserved, no array of its own.
-        var output = [UInt8](repeating: 0, count: ExtrasBase64.Base64.encodedLength(bytesCount: patch.count))
-        let inPlace = measure {
-            var span = output.mutableSpan
-            return ExtrasBase64.Base64.encode(bytes: patch.span, into: &span)
-        }
-        let request = measure { fullPath(bytes) }
-        func column(_ value: Double, _ width: Int = 7) -> String { String(format: "%\(width).0f", value) }
-        print(name.padding(toLength: 34, withPad: " ", startingAt: 0), String(format: "%5d", patch.count),
-              column(ours), column(extras), column(inPlace, 15), column(request, 9))
-    }
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-    precondition(Timestamp.string(Date(timeIntervalSince1970: 1_764_141_699.015)) == formatter.string(from: Date(timeIntervalSince1970: 1_764_141_699.015)))
-    print("timestamp ns/op: ours \(Int(measure { Timestamp.now().utf8.count }))",
-          "Foundation ISO8601FormatStyle \(Int(measure { Date().formatted(style).utf8.count }))",
-          "ISO8601DateFormatter (one, reused) \(Int(measure { formatter.string(from: Date()).utf8.count }))")
     exit(0)
 }
 

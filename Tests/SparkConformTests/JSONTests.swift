@@ -37,19 +37,4 @@ import Testing
         let fine = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
         _ = try JSONParser.parse(fine)
     }
-
-    @Test func base64MatchesKnownVectors() {
-        for (plain, encoded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")] {
-            #expect(Base64.encodedBytes(Array(plain.utf8)) == Array(encoded.utf8))
-            #expect(Data(base64Encoded: encoded).map(Array.init) == Array(plain.utf8))
-        }
-    }
-
-    @Test func base64AgreesWithFoundation() {
-        var generator = SystemRandomNumberGenerator()
-        for length in 0..<300 {
-            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            #expect(String(decoding: Base64.encodedBytes(bytes), as: UTF8.self) == Data(bytes).base64EncodedString(), "length \(length)")
-        }
-    }
 }

@@ -92,7 +92,7 @@ public struct AdmissionReview: Sendable {
             var patch = ByteWriter(capacity: decision.sentPatch.count * 256)
             PatchOperation.writeDocument(decision.sentPatch, into: &patch)
             out.append(#","patchType":"JSONPatch","patch":""#)
-            patch.withBytes { Base64.encode($0, into: &out) }
+            patch.withBytes { out.appendBase64($0) }
             out.append(UInt8(ascii: "\""))
         }
         if !decision.warnings.isEmpty {
