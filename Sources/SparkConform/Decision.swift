@@ -4,7 +4,8 @@ import SparkConformJSON
 /// `admittedPod`), what enforce mode would send (`enforcePatch`), and
 /// everything needed to explain it (warnings, audit annotations, each rule's
 /// outcome). Consumers read the result from here; nothing re-applies the
-/// patch to find out what it did. `DecisionRendering` is its one rendering.
+/// patch to find out what it did. Every rendering of it is in one file,
+/// `Preview/DecisionRendering.swift`.
 public struct Decision: Sendable {
     /// What happened to the pod, as metrics and the audit log count it.
     public enum Outcome: String, Sendable, CaseIterable {

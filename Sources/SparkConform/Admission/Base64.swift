@@ -14,7 +14,7 @@ extension ByteWriter {
             var output = OutputSpan<UInt8>(buffer: buffer, initializedCount: 0)
             Base64.encode(bytes: input.span, into: &output)
             let written = output.finalize(for: buffer)
-            precondition(written == length, "base64 wrote \(written) of \(length) bytes")
+            assert(written == length, "base64 wrote \(written) of \(length) bytes")
         }
     }
 }
