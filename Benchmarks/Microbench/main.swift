@@ -24,15 +24,9 @@ func auditLine(_ decision: Decision, _ request: AdmissionRequest) -> [UInt8] {
     JSONWriter.bytes(AuditRecord.decision(decision, request: request, time: "2026-11-26T07:21:39.015Z", latencySeconds: 0.000123))
 }
 
+/// The request as a kube-apiserver sends it (test support's one builder, from the real captures).
 func review(_ pod: JSONValue) -> [UInt8] {
-    JSONWriter.bytes([
-        "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-        "request": [
-            "uid": "0b2c8f0e-6a51-4c55-9e3c-2f1d2f6b3a10", "kind": ["group": "", "version": "v1", "kind": "Pod"],
-            "resource": ["group": "", "version": "v1", "resource": "pods"], "namespace": "spark", "operation": "CREATE",
-            "userInfo": ["username": "system:serviceaccount:spark:spark"], "object": pod,
-        ],
-    ])
+    JSONWriter.bytes(CapturedReview.review(pod, uid: "0b2c8f0e-6a51-4c55-9e3c-2f1d2f6b3a10"))
 }
 
 /// Median nanoseconds per call over five batches.

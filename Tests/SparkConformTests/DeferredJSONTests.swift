@@ -101,13 +101,7 @@ import Testing
         irsa.serviceAccount.roleARN = "arn:aws:iam::111122223333:role/spark"
         irsa.serviceAccount.existsIn = ["*"]  // so that every fixture ends on the role's account
         for policy in [Policy(), irsa] {
-            let review: JSONValue = [
-                "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-                "request": [
-                    "uid": "u", "kind": ["group": "", "version": "v1", "kind": "Pod"], "namespace": "spark",
-                    "operation": "CREATE", "object": pod,
-                ],
-            ]
+            let review = CapturedReview.review(pod, uid: "u")
             let deferred = try AdmissionReview.decode(JSONWriter.bytes(review))
             let built = try AdmissionReview.decode(review)
             let fromDeferred = Mutator.decide(deferred.request, policy: policy)

@@ -18,13 +18,10 @@ import Testing
         let json = JSONWriter.string(pod, pretty: true)
         let yaml = YAMLWriter.string(pod)
         let list = JSONWriter.string(["apiVersion": "v1", "kind": "List", "items": [pod, pod]])
-        let review = JSONWriter.string([
-            "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-            "request": ["uid": "u", "kind": ["group": "", "version": "v1", "kind": "Pod"], "operation": "CREATE", "namespace": "spark", "object": pod],
-        ])
+        let captured = CapturedReview.review(pod, uid: "u")
         let expected = try expectedPatch(name)
         let forms: [(String, Int)] = [
-            (json, 1), (yaml, 1), (list, 2), ("---\n" + yaml + "---\n" + yaml, 2), (json + "\n" + json, 2), (review, 1),
+            (json, 1), (yaml, 1), (list, 2), ("---\n" + yaml + "---\n" + yaml, 2), (json + "\n" + json, 2),
         ]
         for (input, count) in forms {
             let report = try run(input, .patch)
@@ -32,6 +29,9 @@ import Testing
             #expect(report.text == String(repeating: expected + "\n", count: count))
             #expect(report.wouldChange)
         }
+        // An AdmissionReview as the apiserver sends it: decided as /mutate decides it, requester included.
+        let byWebhook = Mutator.decide(try AdmissionReview.decode(captured).request, policy: Policy())
+        #expect(try run(JSONWriter.string(captured), .patch).text == String(decoding: Preview.patchBytes(byWebhook), as: UTF8.self) + "\n")
     }
 
     @Test func podOutputIsThePatchedPodInJSONAndYAML() throws {
