@@ -55,13 +55,13 @@ import Testing
                 region: us-west-2
                 rules: {local-dirs: false}
             """)
-        let resolved = policy.resolved(forNamespace: "analytics")
+        let resolved = ResolvedPolicy(policy).forNamespace("analytics").policy
         #expect(resolved.mode == .audit)
         #expect(resolved.serviceAccount.name == "spark-analytics")
         #expect(resolved.serviceAccount.roleARN == "arn:aws:iam::111122223333:role/analytics")
         #expect(resolved.serviceAccount.region == "us-west-2")
         #expect(!resolved.localDirs.enabled)
-        #expect(policy.resolved(forNamespace: "other") == policy)
+        #expect(ResolvedPolicy(policy).forNamespace("other").policy == policy)
     }
 
     static let wrongPolicies: [(yaml: String, line: Int?, field: String, message: String)] = [

@@ -41,9 +41,9 @@ import Testing
         #expect(rules.keys == RuleTable.ids.map(\.rawValue))
         for rule in RuleTable.rules {
             let policy = try PolicyLoader.load(yaml: "namespaceOverrides: {team: {rules: {\(rule.id.rawValue): true}}}")
-            #expect(rule.isEnabled(in: policy.resolved(forNamespace: "team")), "\(rule.id)")
+            #expect(rule.isEnabled(in: ResolvedPolicy(policy).forNamespace("team").policy), "\(rule.id)")
             let off = try PolicyLoader.load(yaml: "namespaceOverrides: {team: {rules: {\(rule.id.rawValue): false}}}")
-            #expect(!rule.isEnabled(in: off.resolved(forNamespace: "team")), "\(rule.id)")
+            #expect(!rule.isEnabled(in: ResolvedPolicy(off).forNamespace("team").policy), "\(rule.id)")
         }
     }
 }

@@ -67,24 +67,6 @@ public struct Policy: Sendable, Equatable {
 }
 
 extension Policy {
-    /// The policy that applies in one namespace, overrides folded in.
-    public func resolved(forNamespace namespace: String) -> Policy {
-        guard let override = namespaceOverrides[namespace] else { return self }
-        var policy = self
-        if let mode = override.mode { policy.mode = mode }
-        if let name = override.serviceAccount {
-            // Naming an account for a namespace states that it exists there.
-            policy.serviceAccount.name = name
-            policy.serviceAccount.existsIn.append(namespace)
-        }
-        if let arn = override.roleARN { policy.serviceAccount.roleARN = arn.isEmpty ? nil : arn }
-        if let region = override.region { policy.serviceAccount.region = region.isEmpty ? nil : region }
-        for rule in RuleTable.rules {
-            if let enabled = override.rules[rule.id] { rule.setEnabled(enabled, in: &policy) }
-        }
-        return policy
-    }
-
     /// The level pods in `namespace` are judged at: the namespace's label when the
     /// webhook entry tells it, else a namespace override, else the cluster default.
     public func podSecurity(forNamespace namespace: String, label: PodSecurityLevel?) -> PodSecurity {

@@ -23,10 +23,28 @@ public struct ResolvedPolicy: Sendable {
     public init(_ policy: Policy) {
         self.policy = policy
         everywhere = ForNamespace(policy)
-        overridden = policy.namespaceOverrides.keys.reduce(into: [:]) { $0[$1] = ForNamespace(policy.resolved(forNamespace: $1)) }
+        overridden = policy.namespaceOverrides.keys.reduce(into: [:]) { $0[$1] = ForNamespace(Self.fold(policy, namespace: $1)) }
     }
 
     public func forNamespace(_ namespace: String) -> ForNamespace {
         overridden.isEmpty ? everywhere : overridden[namespace] ?? everywhere
+    }
+
+    /// The policy that applies in one namespace, its override folded in.
+    static func fold(_ base: Policy, namespace: String) -> Policy {
+        guard let override = base.namespaceOverrides[namespace] else { return base }
+        var policy = base
+        if let mode = override.mode { policy.mode = mode }
+        if let name = override.serviceAccount {
+            // Naming an account for a namespace states that it exists there.
+            policy.serviceAccount.name = name
+            policy.serviceAccount.existsIn.append(namespace)
+        }
+        if let arn = override.roleARN { policy.serviceAccount.roleARN = arn.isEmpty ? nil : arn }
+        if let region = override.region { policy.serviceAccount.region = region.isEmpty ? nil : region }
+        for rule in RuleTable.rules {
+            if let enabled = override.rules[rule.id] { rule.setEnabled(enabled, in: &policy) }
+        }
+        return policy
     }
 }
