@@ -74,15 +74,17 @@ public struct NodeLifecycleRule: PodRule {
                 }
                 continue
             }
-            let requirement = RequiredNodeAffinity(key: scheme.key, excluded: scheme.spotValues)
-            switch requirement.ensure(in: &pod) {
-            case .added(let terms):
-                changes.append("required nodeAffinity \(scheme.key) NotIn [\(scheme.spotValues.joined(separator: ","))]" + (terms > 1 ? " in each of \(terms) terms" : ""))
-            case .satisfied:
-                break
-            case .conflict(let field, let podValue):
+            // Added where the user's terms leave room, kept where they ask for Spot: both are said.
+            let result = RequiredNodeAffinity(key: scheme.key, excluded: scheme.spotValues).ensure(in: &pod)
+            if result.addedToTerms > 0 {
+                let whereAdded =
+                    result.addedToTerms < result.terms ? " in \(result.addedToTerms) of \(result.terms) terms"
+                    : result.terms > 1 ? " in each of \(result.terms) terms" : ""
+                changes.append("required nodeAffinity \(scheme.key) NotIn [\(scheme.spotValues.joined(separator: ","))]" + whereAdded)
+            }
+            if let conflict = result.conflict {
                 conflicts.append(Conflict(
-                    rule: id, field: field, podValue: podValue, policyValue: "not \(scheme.spotValues.joined(separator: "|"))",
+                    rule: id, field: conflict.field, podValue: conflict.podValue, policyValue: "not \(scheme.spotValues.joined(separator: "|"))",
                     resolution: .keptPodValue))
             }
         }

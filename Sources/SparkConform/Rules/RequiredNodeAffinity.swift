@@ -13,14 +13,14 @@ struct RequiredNodeAffinity {
     let key: String
     let excluded: [String]
 
-    enum Result: Equatable {
-        /// Added to this many terms (a new one when the pod had none).
-        case added(terms: Int)
-        /// Every term (and the nodeSelector) already keeps the pod off these values.
-        case satisfied
-        /// The user asks for one of these values (nodeSelector or a term): kept, and the
-        /// requirement not added where it would contradict it.
-        case conflict(field: String, podValue: String)
+    /// What `ensure` did: the terms it added the requirement to (a new one when the
+    /// pod had none), and the first place the user asks for an excluded value
+    /// (kept, and the requirement not added there). Neither: already satisfied.
+    struct Result {
+        var addedToTerms = 0
+        /// The pod's required terms after `ensure`.
+        var terms = 1
+        var conflict: (field: String, podValue: String)?
     }
 
     var expression: JSONValue {
@@ -30,29 +30,27 @@ struct RequiredNodeAffinity {
     func ensure(in pod: inout JSONValue) -> Result {
         if let selected = pod[path: ["spec", "nodeSelector", key]]?.stringValue {
             // The selector decides this key on every node: nothing to add, or a contradiction.
-            return excluded.contains(selected) ? .conflict(field: "spec.nodeSelector.\(key)", podValue: selected) : .satisfied
+            return Result(conflict: excluded.contains(selected) ? (field: "spec.nodeSelector.\(key)", podValue: selected) : nil)
         }
         guard let terms = pod[path: Self.termsPath]?.arrayValue, !terms.isEmpty else {
             pod[path: Self.termsPath] = [["matchExpressions": [expression]]]
-            return .added(terms: 1)
+            return Result(addedToTerms: 1)
         }
         var updated = terms
-        var added = 0
-        var conflict: Result?
+        var result = Result(terms: terms.count)
         for (index, term) in terms.enumerated() {
             let expressions = term["matchExpressions"]?.arrayValue ?? []
             switch judge(expressions) {
             case .keeps: continue
             case .asksFor(let value):
-                conflict = conflict ?? .conflict(field: "spec.affinity.nodeAffinity.required term \(index + 1) \(key)", podValue: value)
+                if result.conflict == nil { result.conflict = ("spec.affinity.nodeAffinity.required term \(index + 1) \(key)", value) }
             case .open:
                 updated[index][path: ["matchExpressions"]] = .array(expressions + [expression])
-                added += 1
+                result.addedToTerms += 1
             }
         }
-        if added > 0 { pod[path: Self.termsPath] = .array(updated) }
-        if let conflict { return conflict }
-        return added > 0 ? .added(terms: added) : .satisfied
+        if result.addedToTerms > 0 { pod[path: Self.termsPath] = .array(updated) }
+        return result
     }
 
     private enum Judgement { case keeps, asksFor(String), open }
