@@ -14,6 +14,16 @@ struct ClusterReader {
         var read: [String] = []
         /// What could not be read, each with the reason.
         var problems: [String] = []
+
+        /// One `kubectl get -o json` output: its objects added, or why it was not one.
+        mutating func add(_ bytes: [UInt8], from what: String, notJSON: String) {
+            do {
+                cluster.add(try JSONParser.parse(bytes))
+                read.append(what)
+            } catch {
+                problems.append("\(notJSON): \(error)")
+            }
+        }
     }
 
     static func fromFiles(_ paths: [String]) -> Result {
@@ -23,12 +33,7 @@ struct ClusterReader {
                 result.problems.append("cannot read \(path)")
                 continue
             }
-            do {
-                result.cluster.add(try JSONParser.parse(Array(data)))
-                result.read.append(path)
-            } catch {
-                result.problems.append("\(path) is not a kubectl JSON output: \(error)")
-            }
+            result.add(Array(data), from: path, notJSON: "\(path) is not a kubectl JSON output")
         }
         return result
     }
@@ -45,12 +50,7 @@ struct ClusterReader {
         for read in reads {
             switch run(read.arguments) {
             case .success(let output):
-                do {
-                    result.cluster.add(try JSONParser.parse(Array(output.utf8)))
-                    result.read.append(read.what)
-                } catch {
-                    result.problems.append("kubectl \(read.arguments.joined(separator: " ")) printed no JSON: \(error)")
-                }
+                result.add(Array(output.utf8), from: read.what, notJSON: "kubectl \(read.arguments.joined(separator: " ")) printed no JSON")
             case .failure(let message):
                 if read.optional && message.contains("the server doesn't have a resource type") { continue }
                 result.problems.append("cannot read \(read.what): \(message)")

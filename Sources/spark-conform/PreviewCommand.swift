@@ -29,15 +29,18 @@ struct PreviewCommand: ParsableCommand {
     @Option(help: "text | json | yaml (default: json for patch, yaml for pod, text for diff and explain)")
     var format: Preview.Format?
 
-    @Option(help: "Show only these rules (comma-separated ids): their outcomes, and the patch operations each adds to the pod the earlier rules left. With --output explain or patch.")
-    var rules: String?
+    @Option(
+        help: "Show only these rules (comma-separated ids): their outcomes, and the patch operations each adds to the pod the earlier rules left. With --output explain or patch.",
+        transform: { text throws in
+            switch RuleID.list(text) {
+            case .success(let ids): ids
+            case .failure(let error): throw ValidationError("\(error)")
+            }
+        })
+    var rules: [RuleID]?
 
     @Flag(help: "Exit 3 when any pod would be changed (a CI gate for manifests).")
     var failOnChange = false
-
-    func validate() throws {
-        if let rules, case .failure(let error) = RuleID.list(rules) { throw ValidationError("--rules: \(error)") }
-    }
 
     func run() throws {
         let input: String
@@ -56,9 +59,7 @@ struct PreviewCommand: ParsableCommand {
         } catch {
             throw Invocation.fail("preview", "\(error)")
         }
-        // validate() has refused a list that is not rules.
-        let shown = rules.flatMap { try? RuleID.list($0).get() }
-        let options = Preview.Options(output: output, format: format, namespace: namespace, podSecurity: podSecurity, rules: shown)
+        let options = Preview.Options(output: output, format: format, namespace: namespace, podSecurity: podSecurity, rules: rules)
         let report: Preview.Report
         do {
             report = try Preview.run(input, options: options, policy: loaded)

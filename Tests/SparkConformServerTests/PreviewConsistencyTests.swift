@@ -62,6 +62,9 @@ import Testing
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("cannot read /nonexistent/pod.yaml"))
         #expect(try await Self.runCLI(["preview", "--output", "sideways", "-"], stdin: pod).status == 64)
+        let badRules = try await Self.runCLI(["preview", "--rules", "node-lifecycle,spot", "-"], stdin: pod)
+        #expect(badRules.status == 64)
+        #expect(badRules.stderr.contains("'spot' is not a rule; rules: app-labels,"))
     }
 
     @Test func previewErrorsOverHTTP() async throws {

@@ -50,8 +50,18 @@ public enum Doctor {
     }
 
     public static func summary(_ findings: [Finding]) -> JSONValue {
-        func count(_ severity: Finding.Severity) -> JSONValue { .int(findings.filter { $0.severity == severity }.count) }
-        return ["error": count(.error), "warning": count(.warning), "info": count(.info)]
+        let counts = count(findings)
+        return ["error": .int(counts.errors), "warning": .int(counts.warnings), "info": .int(counts.infos)]
+    }
+
+    static func count(_ findings: [Finding]) -> (errors: Int, warnings: Int, infos: Int) {
+        findings.reduce(into: (errors: 0, warnings: 0, infos: 0)) { counts, finding in
+            switch finding.severity {
+            case .error: counts.errors += 1
+            case .warning: counts.warnings += 1
+            case .info: counts.infos += 1
+            }
+        }
     }
 
     public static func text(_ findings: [Finding], header: String) -> String {
@@ -61,9 +71,7 @@ public enum Doctor {
             lines.append("        \(finding.message)")
             if !finding.fix.isEmpty { lines.append("        fix: \(finding.fix)") }
         }
-        let errors = findings.filter { $0.severity == .error }.count
-        let warnings = findings.filter { $0.severity == .warning }.count
-        let infos = findings.count - errors - warnings
+        let (errors, warnings, infos) = count(findings)
         lines.append("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"), \(infos) info")
         return lines.joined(separator: "\n") + "\n"
     }
